@@ -1,0 +1,1 @@
+"""Use cases. Each public function validates, changes state and owns the one commit."""

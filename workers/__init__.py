@@ -1,0 +1,1 @@
+"""Celery app and tasks. Arrows point one way: workers -> moderation, search -> community."""
