@@ -22,7 +22,7 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "web.login"
+    login_manager.login_view = "web_writes.login"
     login_manager.login_message = "请先登录"
     api.init_app(app)
 

@@ -17,11 +17,12 @@ def _broker_settings(app):
     if url.startswith("filesystem://"):
         # The embedded broker: a folder of message files, shared by web and worker processes.
         folder = Path(app.config["CELERY_BROKER_DIR"])
-        for sub in ("in", "processed"):
+        for sub in ("in", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         settings["broker_transport_options"] = {
             "data_folder_in": str(folder / "in"), "data_folder_out": str(folder / "in"),
             "processed_folder": str(folder / "processed"), "store_processed": False,
+            "control_folder": str(folder / "control"),
         }
     return settings
 

@@ -1,0 +1,167 @@
+"""Every route, every role (and anonymous), against a table of who may pass.
+
+A route missing from the table fails the completeness test, so new routes must declare their rule.
+"Allowed" means the authorization gate let the caller through (any status but 401/403 and never a
+5xx; subjects are owned by the caller where ownership matters); "denied" means 401/403 for the API
+and a redirect to the sign-in page for pages.
+"""
+import io
+
+import pytest
+
+from community.extensions import db
+from community.models import Collaboration
+from tests.community.conftest import haul, png_bytes
+from tests.conftest import auth
+
+ROLES = ("anon", "member", "creator", "brand", "moderator", "admin")
+ALL = set(ROLES)
+USERS = ALL - {"anon"}
+
+
+def _post(env):
+    env.client.put("/api/v1/circles/beauty/membership", headers=env.headers)
+    return env.client.post("/api/v1/posts", json=haul(), headers=env.owner_headers).json["id"]
+
+
+def _comment(env):
+    post_id = env.post_id
+    return env.client.post(f"/api/v1/posts/{post_id}/comments", json={"body": "好看"},
+                           headers=env.owner_headers).json["id"]
+
+
+def _collab(env):
+    with env.app.app_context():
+        collab = Collaboration(brand_id=env.world.ids.brand, creator_id=env.creator_id, title="新品试用")
+        db.session.add(collab)
+        db.session.commit()
+        return collab.id
+
+
+# (method, rule) -> (roles allowed, function env -> (url, request kwargs))
+TABLE = {
+    ("POST", "/api/v1/auth/register"): (ALL, lambda e: ("/api/v1/auth/register", {"json": {"username": "newbie_01", "password": "password123"}})),
+    ("POST", "/api/v1/auth/tokens"): (ALL, lambda e: ("/api/v1/auth/tokens", {"json": {"username": e.world.author.username, "password": "password123"}})),
+    ("DELETE", "/api/v1/auth/tokens/current"): (USERS, lambda e: ("/api/v1/auth/tokens/current", {})),
+    ("GET", "/api/v1/me"): (USERS, lambda e: ("/api/v1/me", {})),
+    ("GET", "/api/v1/me/orders"): (USERS, lambda e: ("/api/v1/me/orders", {})),
+    ("GET", "/api/v1/me/notifications"): (USERS, lambda e: ("/api/v1/me/notifications", {})),
+    ("POST", "/api/v1/me/notifications/read"): (USERS, lambda e: ("/api/v1/me/notifications/read", {})),
+    ("GET", "/api/v1/members/<username>"): (ALL, lambda e: (f"/api/v1/members/{e.world.author.username}", {})),
+    ("GET", "/api/v1/members/<username>/posts"): (ALL, lambda e: (f"/api/v1/members/{e.world.author.username}/posts", {})),
+    ("PUT", "/api/v1/members/<username>/follow"): (USERS, lambda e: (f"/api/v1/members/{e.world.author.username}/follow", {})),
+    ("DELETE", "/api/v1/members/<username>/follow"): (USERS, lambda e: (f"/api/v1/members/{e.world.author.username}/follow", {})),
+    ("PUT", "/api/v1/members/<username>/status"): ({"moderator", "admin"}, lambda e: (f"/api/v1/members/{e.world.stranger.username}/status", {"json": {"status": "suspended", "days": 1}})),
+    ("PUT", "/api/v1/members/<username>/role"): ({"admin"}, lambda e: (f"/api/v1/members/{e.world.stranger.username}/role", {"json": {"role": "member"}})),
+    ("PUT", "/api/v1/members/<username>/creator-profile"): ({"admin"}, lambda e: (f"/api/v1/members/{e.world.stranger.username}/creator-profile", {"json": {"level": "达人"}})),
+    ("GET", "/api/v1/circles"): (ALL, lambda e: ("/api/v1/circles", {})),
+    ("GET", "/api/v1/circles/<slug>"): (ALL, lambda e: ("/api/v1/circles/beauty", {})),
+    ("GET", "/api/v1/circles/<slug>/posts"): (ALL, lambda e: ("/api/v1/circles/beauty/posts", {})),
+    ("PUT", "/api/v1/circles/<slug>/membership"): (USERS, lambda e: ("/api/v1/circles/beauty/membership", {})),
+    ("DELETE", "/api/v1/circles/<slug>/membership"): (USERS, lambda e: ("/api/v1/circles/beauty/membership", {})),
+    ("GET", "/api/v1/feed"): (ALL, lambda e: ("/api/v1/feed", {})),
+    ("GET", "/api/v1/feed/following"): (USERS, lambda e: ("/api/v1/feed/following", {})),
+    ("POST", "/api/v1/posts"): (USERS, lambda e: (e.client.put("/api/v1/circles/beauty/membership", headers=e.headers) and "/api/v1/posts", {"json": haul()})),
+    ("GET", "/api/v1/posts/<int:post_id>"): (ALL, lambda e: (f"/api/v1/posts/{e.post_id}", {})),
+    ("PATCH", "/api/v1/posts/<int:post_id>"): (USERS, lambda e: (f"/api/v1/posts/{e.own_post()}", {"json": {"title": "改个标题"}})),
+    ("DELETE", "/api/v1/posts/<int:post_id>"): (USERS, lambda e: (f"/api/v1/posts/{e.own_post()}", {})),
+    ("PUT", "/api/v1/posts/<int:post_id>/like"): (USERS, lambda e: (f"/api/v1/posts/{e.post_id}/like", {})),
+    ("DELETE", "/api/v1/posts/<int:post_id>/like"): (USERS, lambda e: (f"/api/v1/posts/{e.post_id}/like", {})),
+    ("GET", "/api/v1/posts/<int:post_id>/comments"): (ALL, lambda e: (f"/api/v1/posts/{e.post_id}/comments", {})),
+    ("POST", "/api/v1/posts/<int:post_id>/comments"): (USERS, lambda e: (f"/api/v1/posts/{e.post_id}/comments", {"json": {"body": "求链接"}})),
+    ("DELETE", "/api/v1/comments/<int:comment_id>"): (USERS, lambda e: (f"/api/v1/comments/{e.own_comment()}", {})),
+    ("POST", "/api/v1/images"): (USERS, lambda e: ("/api/v1/images", {"data": {"image": (io.BytesIO(png_bytes()), "a.png")}, "content_type": "multipart/form-data"})),
+    ("POST", "/api/v1/reports"): (USERS, lambda e: ("/api/v1/reports", {"json": {"subject_type": "post", "subject_id": e.post_id, "reason": "spam"}})),
+    ("GET", "/api/v1/products"): (ALL, lambda e: ("/api/v1/products?q=兰蔻", {})),
+    ("GET", "/api/v1/products/<sku>"): (ALL, lambda e: ("/api/v1/products/100012043978", {})),
+    ("GET", "/api/v1/products/<sku>/posts"): (ALL, lambda e: ("/api/v1/products/100012043978/posts", {})),
+    ("GET", "/api/v1/brands"): (ALL, lambda e: ("/api/v1/brands", {})),
+    ("GET", "/api/v1/brands/<slug>"): (ALL, lambda e: ("/api/v1/brands/lancome", {})),
+    ("POST", "/api/v1/orders/import"): ({"admin"}, lambda e: ("/api/v1/orders/import", {"json": {"orders": [{"order_no": "JD-NEW-1", "buyer": e.world.author.username, "status": "paid", "items": [{"sku": "100012043978"}]}]}})),
+    ("GET", "/api/v1/collaborations"): ({"creator", "brand", "moderator", "admin"}, lambda e: ("/api/v1/collaborations", {})),
+    ("POST", "/api/v1/collaborations"): ({"brand"}, lambda e: ("/api/v1/collaborations", {"json": {"creator": e.creator_username, "title": "新品体验"}})),
+    ("POST", "/api/v1/collaborations/<int:collaboration_id>/accept"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/accept", {})),
+    ("POST", "/api/v1/collaborations/<int:collaboration_id>/decline"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/decline", {})),
+    ("GET", "/api/v1/openapi.json"): (ALL, lambda e: ("/api/v1/openapi.json", {})),
+    # Pages
+    ("GET", "/"): (ALL, lambda e: ("/", {})),
+    ("GET", "/c/<slug>"): (ALL, lambda e: ("/c/beauty", {})),
+    ("GET", "/p/<int:post_id>"): (ALL, lambda e: (f"/p/{e.post_id}", {})),
+    ("GET", "/products/<sku>"): (ALL, lambda e: ("/products/100012043978", {})),
+    ("GET", "/brands/<slug>"): (ALL, lambda e: ("/brands/lancome", {})),
+    ("GET", "/u/<username>"): (ALL, lambda e: (f"/u/{e.world.author.username}", {})),
+    ("GET", "/following"): (USERS, lambda e: ("/following", {})),
+    ("GET", "/notifications"): (USERS, lambda e: ("/notifications", {})),
+    ("GET", "/compose"): (USERS, lambda e: ("/compose", {})),
+    ("POST", "/compose"): (USERS, lambda e: (e.client.put("/api/v1/circles/beauty/membership", headers=e.headers) and "/compose", {"data": {**haul(), "product_skus": "100012043978"}})),
+    ("GET", "/media/<path:filename>"): (ALL, lambda e: ("/media/none.jpg", {})),
+    ("GET", "/static/<path:filename>"): (ALL, lambda e: ("/static/style.css", {})),
+    ("GET", "/login"): (ALL, lambda e: ("/login", {})),
+    ("POST", "/login"): (ALL, lambda e: ("/login", {"data": {"username": e.world.author.username, "password": "password123"}})),
+    ("GET", "/register"): (ALL, lambda e: ("/register", {})),
+    ("POST", "/register"): (ALL, lambda e: ("/register", {"data": {"username": "webnewbie", "password": "password123"}})),
+    ("POST", "/logout"): (ALL, lambda e: ("/logout", {})),
+    ("POST", "/c/<slug>/join"): (USERS, lambda e: ("/c/beauty/join", {})),
+    ("POST", "/c/<slug>/leave"): (USERS, lambda e: ("/c/beauty/leave", {})),
+    ("POST", "/p/<int:post_id>/like"): (USERS, lambda e: (f"/p/{e.post_id}/like", {})),
+    ("POST", "/p/<int:post_id>/unlike"): (USERS, lambda e: (f"/p/{e.post_id}/unlike", {})),
+    ("POST", "/p/<int:post_id>/comments"): (USERS, lambda e: (f"/p/{e.post_id}/comments", {"data": {"body": "好物"}})),
+    ("POST", "/p/<int:post_id>/delete"): (USERS, lambda e: (f"/p/{e.own_post()}/delete", {})),
+    ("POST", "/p/<int:post_id>/report"): (USERS, lambda e: (f"/p/{e.post_id}/report", {"data": {"reason": "spam"}})),
+    ("POST", "/u/<username>/follow"): (USERS, lambda e: (f"/u/{e.world.author.username}/follow", {})),
+    ("POST", "/u/<username>/unfollow"): (USERS, lambda e: (f"/u/{e.world.author.username}/unfollow", {})),
+}
+
+
+def app_routes(app):
+    found = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, rule.rule))
+    return found
+
+
+def test_every_route_is_in_the_table(app):
+    assert app_routes(app) == set(TABLE)
+
+
+class Env:
+    def __init__(self, app, client, world, member, token, creator):
+        self.app, self.client, self.world = app, client, world
+        self.headers = auth(token) if token else {}
+        self.owner_headers = self.headers if token else auth(world.author_token)
+        self.creator_id, self.creator_username = creator.id, creator.username
+        if member is not None and member.role == "creator":
+            self.creator_id, self.creator_username = member.id, member.username
+        client.put("/api/v1/circles/beauty/membership", headers=auth(world.author_token))
+        self.post_id = client.post("/api/v1/posts", json=haul(), headers=auth(world.author_token)).json["id"]
+
+    def own_post(self):
+        return _post(self)
+
+    def own_comment(self):
+        return _comment(self)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(TABLE), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_role(route, role, app, client, world, make_member):
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        creator, _ = make_member("creator")
+        member, token = (None, None) if role == "anon" else make_member(
+            role, brand_id=world.ids.brand if role == "brand" else None)
+        env = Env(app, client, world, member, token, creator)
+        if member is not None and not route[1].startswith("/api/"):
+            client.post("/login", data={"username": member.username, "password": "password123"})
+        allowed, prepare = TABLE[route]
+        url, kwargs = prepare(env)
+        headers = env.headers if url.startswith("/api/") else {}
+        resp = client.open(url, method=route[0], headers=headers, **kwargs)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert resp.status_code < 500, resp.get_data(as_text=True)[:300]
+    denied = resp.status_code in (401, 403) or (
+        resp.status_code == 302 and "/login" in resp.headers.get("Location", "") and route[0] == "GET"
+        or resp.status_code == 302 and "/login?next" in resp.headers.get("Location", ""))
+    assert denied == (role not in allowed), (resp.status_code, resp.get_data(as_text=True)[:300])
