@@ -125,6 +125,8 @@ def edit_post(actor, post_id, title=None, body=None, product_skus=None, order_no
     post = get_post(post_id)
     if post.author_id != actor.id:
         raise Forbidden("只能编辑自己的帖子")
+    if all(v is None for v in (title, body, product_skus, order_no, image_ids)):
+        raise ValidationFailed("没有需要修改的内容")
     new_title, new_body = _check_text(title if title is not None else post.title,
                                       body if body is not None else post.body)
     post.title, post.body = new_title, new_body

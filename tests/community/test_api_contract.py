@@ -1,0 +1,95 @@
+"""The OpenAPI document matches the routes, and bad input never produces a 500."""
+import io
+import re
+
+import pytest
+
+from tests.community.conftest import join, png_bytes
+from tests.conftest import auth
+
+
+def _flask_to_openapi(rule):
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def test_openapi_document_lists_exactly_the_api_routes(client, app):
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    documented = {(m.upper(), path) for path, ops in spec["paths"].items() for m in ops
+                  if m in ("get", "post", "put", "patch", "delete")}
+    routed = {(m, _flask_to_openapi(r.rule)) for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")
+              and r.rule != "/api/v1/openapi.json" for m in r.methods - {"HEAD", "OPTIONS"}}
+    assert documented == routed
+
+
+WRITES = [
+    ("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/tokens"), ("POST", "/api/v1/posts"),
+    ("PATCH", "/api/v1/posts/{post}"), ("POST", "/api/v1/posts/{post}/comments"), ("POST", "/api/v1/reports"),
+    ("PUT", "/api/v1/members/{stranger}/status"), ("PUT", "/api/v1/members/{stranger}/role"),
+    ("PUT", "/api/v1/members/{stranger}/creator-profile"), ("POST", "/api/v1/orders/import"),
+    ("POST", "/api/v1/collaborations"),
+]
+BAD_BODIES = {
+    "malformed json": dict(data="{not json", content_type="application/json"),
+    "json array": dict(json=[1, 2, 3]),
+    "wrong types": dict(json={"circle": 5, "type": ["haul"], "title": {"a": 1}, "body": 7, "product_skus": "x",
+                              "image_ids": ["a"], "subject_id": "one", "reason": 3, "status": 1, "days": "x",
+                              "orders": "x", "username": 12, "password": None, "role": 9, "level": 1,
+                              "creator": [], "order_no": 5}),
+    "over-long text": dict(json={"circle": "beauty", "type": "haul", "title": "长" * 5000, "body": "字" * 100000,
+                                 "username": "u" * 500, "password": "p" * 500, "detail": "d" * 5000,
+                                 "subject_type": "post", "subject_id": 1, "reason": "spam", "level": "l" * 500,
+                                 "status": "s" * 500, "role": "r" * 500, "creator": "c" * 200, "brief": "b" * 5000}),
+    "unknown ids": dict(json={"circle": "no-such-circle", "type": "haul", "title": "t", "body": "b",
+                              "product_skus": ["999999999999"], "image_ids": [987654], "order_no": "NOPE",
+                              "subject_type": "post", "subject_id": 987654, "reason": "spam",
+                              "orders": [{"order_no": "X1", "buyer": "ghost", "status": "paid",
+                                          "items": [{"sku": "000"}]}], "creator": "ghost", "title_": 1}),
+    "foreign order": dict(json={"circle": "beauty", "type": "haul", "title": "t", "body": "b",
+                                "product_skus": ["100012043978"], "order_no": "JD-STRANGER"}),
+    "empty body": dict(),
+}
+
+
+# Id-shaped cases only make sense where the endpoint takes those ids.
+ONLY = {"unknown ids": {"/api/v1/posts", "/api/v1/posts/{post}", "/api/v1/reports", "/api/v1/orders/import",
+                        "/api/v1/collaborations"},
+        "foreign order": {"/api/v1/posts", "/api/v1/posts/{post}"}}
+CASES = [(m, p, c) for m, p in WRITES for c in sorted(BAD_BODIES) if p in ONLY.get(c, {p})]
+
+
+@pytest.mark.parametrize("method,path,case", CASES, ids=lambda v: str(v))
+def test_bad_input_is_a_4xx_with_the_error_shape(method, path, case, client, world, make_member):
+    _, admin_token = make_member("admin")
+    _, brand_token = make_member("brand", brand_id=world.ids.brand)
+    join(client, world.author_token)
+    post_id = client.post("/api/v1/posts", json={"circle": "beauty", "type": "note", "title": "t", "body": "b"},
+                          headers=auth(world.author_token)).json["id"]
+    token = {"/api/v1/members": admin_token, "/api/v1/orders": admin_token,
+             "/api/v1/collaborations": brand_token}.get("/".join(path.split("/")[:4]), world.author_token)
+    url = path.format(post=post_id, stranger=world.stranger.username)
+    resp = client.open(url, method=method, headers=auth(token), **BAD_BODIES[case])
+    assert 400 <= resp.status_code < 500, (resp.status_code, resp.get_data(as_text=True)[:300])
+    error = resp.json["error"]
+    assert set(error) == {"code", "message", "details"} and error["message"]
+
+
+@pytest.mark.parametrize("data,status", [
+    (b"GIF89a-but-not-really", 422), (b"", 422), (png_bytes((8, 8)), 422), (b"\x89PNG\r\n\x1a\n" + b"0" * 100, 422),
+])
+def test_bad_uploads_are_4xx(data, status, client, world):
+    resp = client.post("/api/v1/images", data={"image": (io.BytesIO(data), "x.png")},
+                       headers=auth(world.author_token), content_type="multipart/form-data")
+    assert resp.status_code == status and resp.json["error"]["code"] == "validation_error"
+
+
+def test_unknown_ids_on_reads_are_404_with_the_error_shape(client):
+    for url in ("/api/v1/posts/999999", "/api/v1/members/ghost", "/api/v1/circles/ghost",
+                "/api/v1/products/000", "/api/v1/brands/ghost", "/api/v1/nothing-here"):
+        resp = client.get(url)
+        assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found", url
+
+
+def test_page_forms_need_the_csrf_token(client, world):
+    resp = client.post("/login", data={"username": world.author.username, "password": "password123"})
+    assert resp.status_code == 400 and "页面已过期" in resp.get_data(as_text=True)
