@@ -1,0 +1,128 @@
+"""The fast model: one calibrated linear classifier per label over words, character n-grams and
+rule names; plus the complaint triage (category and severity) on the same features.
+
+Each label is trained only on the examples whose source knows that label (see
+``moderation.datasets.example.Example``). A label with too few examples of either class has no
+head and scores 0 from the model; rules still score it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+
+from moderation.labels import COMPLAINT_CATEGORIES, LABELS, SEVERITIES
+from moderation.models.features import FeatureSpace, words
+
+log = logging.getLogger(__name__)
+
+MIN_PER_CLASS = 6
+
+
+@dataclass
+class TrainingSet:
+    """Normalised texts, rule tags and per-label targets (-1 where unknown)."""
+
+    texts: list[str]
+    tags: list[list[str]]
+    targets: np.ndarray  # (n, len(LABELS)) with 1, 0 or -1
+    categories: list[str | None]
+    severities: list[str | None]
+
+
+def _linear(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
+
+
+class FastModel:
+    kind = "fast"
+
+    def __init__(self, C: float = 4.0) -> None:
+        self.C = C
+        self.space = FeatureSpace()
+        self.heads: dict[str, CalibratedClassifierCV] = {}
+        self.category_head: LogisticRegression | None = None
+        self.severity_head: LogisticRegression | None = None
+        self.trained_on: dict[str, dict[str, int]] = {}
+
+    # training -------------------------------------------------------------------------------
+    def fit(self, data: TrainingSet, progress=None) -> FastModel:
+        tokens = [words(text) for text in (progress(data.texts, "jieba") if progress else data.texts)]
+        self.space.words.fit(tokens)
+        self.space.chars.fit(data.texts)
+        self.space.fit_rules(data.tags)
+        matrix = self.space.transform(data.texts, data.tags, tokens)
+        labels = progress(LABELS, "labels") if progress else LABELS
+        for index, label in enumerate(labels):
+            column = data.targets[:, LABELS.index(label)]
+            known = column >= 0
+            y = column[known]
+            positives, negatives = int((y == 1).sum()), int((y == 0).sum())
+            self.trained_on[label] = {"positive": positives, "negative": negatives}
+            if positives < MIN_PER_CLASS or negatives < MIN_PER_CLASS:
+                log.warning("no model head for %s: %d positive, %d negative", label, positives, negatives)
+                continue
+            head = CalibratedClassifierCV(_linear(self.C), method="sigmoid", cv=3, ensemble=False)
+            self.heads[label] = head.fit(matrix[known], y)
+        self._fit_triage(matrix, data)
+        return self
+
+    def _fit_triage(self, matrix, data: TrainingSet) -> None:
+        rows = [i for i, c in enumerate(data.categories) if c]
+        if len({data.categories[i] for i in rows}) >= 2:
+            self.category_head = _linear(self.C).fit(matrix[rows], [data.categories[i] for i in rows])
+        rows = [i for i, s in enumerate(data.severities) if s]
+        if len({data.severities[i] for i in rows}) >= 2:
+            self.severity_head = _linear(self.C).fit(matrix[rows], [data.severities[i] for i in rows])
+
+    # inference ------------------------------------------------------------------------------
+    def transform(self, texts: list[str], tags: list[list[str]]):
+        return self.space.transform(texts, tags)
+
+    def predict_matrix(self, matrix) -> np.ndarray:
+        """Probabilities (n, len(LABELS)); a label without a head scores 0."""
+        scores = np.zeros((matrix.shape[0], len(LABELS)), dtype=np.float64)
+        for label, head in self.heads.items():
+            scores[:, LABELS.index(label)] = head.predict_proba(matrix)[:, 1]
+        return scores
+
+    def predict_proba(self, texts: list[str], tags: list[list[str]] | None = None) -> np.ndarray:
+        tags = tags if tags is not None else [[] for _ in texts]
+        return self.predict_matrix(self.transform(texts, tags))
+
+    def triage(self, matrix) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Category and severity probabilities in ``COMPLAINT_CATEGORIES`` / ``SEVERITIES`` order."""
+        return (
+            _aligned(self.category_head, matrix, COMPLAINT_CATEGORIES),
+            _aligned(self.severity_head, matrix, SEVERITIES),
+        )
+
+    def top_terms(self, matrix, row: int, label: str, k: int = 5) -> list[dict]:
+        """The features that pushed ``label`` up most for one row: evidence for a moderator."""
+        head = self.heads.get(label)
+        if head is None:
+            return []
+        coef = head.calibrated_classifiers_[0].estimator.coef_[0]
+        vector = matrix.getrow(row)
+        contributions = vector.data * coef[vector.indices]
+        order = np.argsort(-contributions)[:k]
+        names = self.space.names
+        return [
+            {"term": str(names[vector.indices[i]]), "weight": round(float(contributions[i]), 4)}
+            for i in order
+            if contributions[i] > 0
+        ]
+
+
+def _aligned(head: LogisticRegression | None, matrix, classes: tuple[str, ...]) -> np.ndarray | None:
+    if head is None:
+        return None
+    probabilities = head.predict_proba(matrix)
+    aligned = np.zeros((matrix.shape[0], len(classes)))
+    for column, name in enumerate(head.classes_):
+        aligned[:, classes.index(name)] = probabilities[:, column]
+    return aligned

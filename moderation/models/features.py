@@ -1,0 +1,91 @@
+"""Sparse features shared by the fast model and the complaint triage: jieba words, character
+n-grams and the names of the rules that fired, all on normalised text."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+_KEEP = re.compile(r"[\w]", re.UNICODE)
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """A private jieba tokenizer, initialised on first use (it loads a dictionary)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with _lock:
+        tokenizer.initialize()
+    return tokenizer
+
+
+def words(text: str) -> list[str]:
+    """jieba words of normalised text, punctuation and spaces left out."""
+    return [token for token in _tokenizer().lcut(text, HMM=False) if _KEEP.search(token)]
+
+
+def _identity(tokens):
+    return tokens
+
+
+class FeatureSpace:
+    """Fitted vectorizers; ``transform`` turns normalised texts and rule tags into one matrix."""
+
+    def __init__(self, max_word_features: int = 120_000, max_char_features: int = 200_000) -> None:
+        self.words = TfidfVectorizer(
+            analyzer=_identity, min_df=2, max_features=max_word_features, sublinear_tf=True, dtype=np.float32
+        )
+        self.chars = TfidfVectorizer(
+            analyzer="char", ngram_range=(1, 3), min_df=2, max_features=max_char_features,
+            sublinear_tf=True, dtype=np.float32,
+        )
+        self.rules = TfidfVectorizer(analyzer=_identity, use_idf=False, norm=None, binary=True, dtype=np.float32)
+        self._names: np.ndarray | None = None
+
+    def fit(self, texts: list[str], tags: list[list[str]]) -> FeatureSpace:
+        self.words.fit([words(text) for text in texts])
+        self.chars.fit(texts)
+        self.fit_rules(tags)
+        return self
+
+    def fit_rules(self, tags: list[list[str]]) -> None:
+        # every rule name is a column, fired or not in the training data
+        from moderation.rules.contacts import CONTACT_RULES
+        from moderation.rules.lexicon import LEXICON
+
+        vocabulary = [rule.name for rule in CONTACT_RULES] + [f"lexicon.{label}" for label in LEXICON]
+        self.rules.fit([vocabulary + ["counterfeit.received"]] + tags)
+
+    def transform(self, texts: list[str], tags: list[list[str]], tokens: list[list[str]] | None = None):
+        tokens = tokens if tokens is not None else [words(text) for text in texts]
+        return sparse.hstack(
+            [self.words.transform(tokens), self.chars.transform(texts), self.rules.transform(tags)],
+            format="csr",
+        )
+
+    @property
+    def names(self) -> np.ndarray:
+        if self._names is None:
+            self._names = np.concatenate(
+                [
+                    self.words.get_feature_names_out(),
+                    np.char.add("“", np.char.add(self.chars.get_feature_names_out().astype(str), "”")),
+                    np.char.add("rule:", self.rules.get_feature_names_out().astype(str)),
+                ]
+            )
+        return self._names
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_names"] = None
+        return state
