@@ -38,6 +38,10 @@ def _linear(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
 
 
+def _multiclass(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", max_iter=3000)
+
+
 class FastModel:
     kind = "fast"
 
@@ -74,10 +78,10 @@ class FastModel:
     def _fit_triage(self, matrix, data: TrainingSet) -> None:
         rows = [i for i, c in enumerate(data.categories) if c]
         if len({data.categories[i] for i in rows}) >= 2:
-            self.category_head = _linear(self.C).fit(matrix[rows], [data.categories[i] for i in rows])
+            self.category_head = _multiclass(self.C).fit(matrix[rows], [data.categories[i] for i in rows])
         rows = [i for i, s in enumerate(data.severities) if s]
         if len({data.severities[i] for i in rows}) >= 2:
-            self.severity_head = _linear(self.C).fit(matrix[rows], [data.severities[i] for i in rows])
+            self.severity_head = _multiclass(self.C).fit(matrix[rows], [data.severities[i] for i in rows])
 
     # inference ------------------------------------------------------------------------------
     def transform(self, texts: list[str], tags: list[list[str]]):

@@ -1,0 +1,169 @@
+"""The classification cascade: normalise -> rules -> fast model -> transformer (where one is
+configured) -> context signals -> per-label thresholds -> decision band.
+
+``classify(texts, context)`` is the entry point for the service and the workers. It uses the
+promoted model under ``MODERATION_MODEL_DIR``, loaded once per process on first call (never at
+import); without any model it runs the rules alone with default thresholds, so a verdict is
+always possible. ``reload()`` drops the cached model (after a promotion).
+
+A label's score is the larger of the model score and the rule score (noisy-OR of the rule hits):
+a strong rule (a WeChat handle, 百家乐) is enough on its own, and the model covers what no rule
+lists. With a transformer the model score is the mean of the fast and transformer models
+(engine ``ensemble``); ``MODERATION_ENGINE`` can pin ``fast``, ``transformer`` or ``ensemble``.
+
+Decision: ``remove`` if any violation label reaches its remove threshold, else ``review`` if any
+reaches its review threshold (or a collaboration post lacks its disclosure), else ``allow``.
+``complaint`` is not a violation: it fills ``complaint`` and never changes the decision.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from moderation import registry
+from moderation.config import model_root
+from moderation.labels import ALLOW, DECISIONS, LABELS, REVIEW, VIOLATION_LABELS
+from moderation.rules.engine import RuleResult, match
+from moderation.signals.context import apply_context
+from moderation.text.normalize import normalize
+from moderation.thresholds import band, default_thresholds
+from moderation.triage import triage
+
+RULES_ONLY = "rules-only"
+ENGINES = ("fast", "transformer", "ensemble")
+
+
+@dataclass
+class Verdict:
+    scores: dict[str, float]
+    labels: list[str]
+    decision: str
+    complaint: dict | None
+    model_version: str
+    engine: str
+    evidence: list[dict]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Scored:
+    """Intermediate scores for a batch, kept for evaluation and benchmarks."""
+
+    norms: list[str]
+    rules: list[RuleResult]
+    matrix: object | None
+    fast: np.ndarray | None
+    transformer: np.ndarray | None
+
+    def model_scores(self, engine: str) -> np.ndarray | None:
+        if engine == "fast":
+            return self.fast
+        if engine == "transformer":
+            return self.transformer
+        if self.fast is not None and self.transformer is not None:
+            return (self.fast + self.transformer) / 2
+        return self.fast if self.fast is not None else self.transformer
+
+    def combined(self, engine: str) -> np.ndarray:
+        rule_scores = np.array([[r.scores[label] for label in LABELS] for r in self.rules]).reshape(-1, len(LABELS))
+        model = self.model_scores(engine)
+        return rule_scores if model is None else np.maximum(model, rule_scores)
+
+
+class Cascade:
+    def __init__(self, bundle: registry.ModelBundle | None, engine: str | None = None) -> None:
+        self.bundle = bundle
+        self.version = bundle.version if bundle else RULES_ONLY
+        if engine is None:
+            engine = "ensemble" if bundle is not None and bundle.has_transformer else "fast"
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; one of {ENGINES}")
+        if engine != "fast" and (bundle is None or not bundle.has_transformer):
+            raise ValueError(f"engine {engine!r} needs a model version with a transformer")
+        self.engine = engine
+        self.thresholds = (bundle.thresholds.get(engine) if bundle else None) or default_thresholds()
+
+    # scoring --------------------------------------------------------------------------------
+    def score(self, texts: list[str], normalized: bool = False, batch_size: int = 64) -> Scored:
+        norms = list(texts) if normalized else [normalize(text or "") for text in texts]
+        rules = [match(norm) for norm in norms]
+        fast_model = self.bundle.fast if self.bundle else None
+        matrix = fast_scores = transformer_scores = None
+        if fast_model is not None:
+            matrix = fast_model.transform(norms, [r.tags for r in rules])
+            fast_scores = fast_model.predict_matrix(matrix)
+        if self.engine != "fast":
+            transformer_scores = self.bundle.transformer().predict_proba(norms, batch_size=batch_size)
+        return Scored(norms, rules, matrix, fast_scores, transformer_scores)
+
+    # verdicts -------------------------------------------------------------------------------
+    def classify(self, texts: list[str], context: list[dict | None] | None = None) -> list[Verdict]:
+        if context is not None and len(context) != len(texts):
+            raise ValueError("context must be None or have one entry per text")
+        if not texts:
+            return []
+        scored = self.score(texts)
+        combined = scored.combined(self.engine)
+        category_probs = severity_probs = None
+        if scored.matrix is not None:
+            category_probs, severity_probs = self.bundle.fast.triage(scored.matrix)
+        verdicts = []
+        for row, rules in enumerate(scored.rules):
+            scores = {label: round(float(combined[row, i]), 6) for i, label in enumerate(LABELS)}
+            scores, context_evidence, force_review = apply_context(scores, context[row] if context else None)
+            labels = [label for label in LABELS if scores[label] >= self.thresholds[label]["review"]]
+            decision = max(
+                (band(scores[label], self.thresholds[label]) for label in VIOLATION_LABELS),
+                key=DECISIONS.index,
+                default=ALLOW,
+            )
+            if force_review and decision == ALLOW:
+                decision = REVIEW
+            complaint = None
+            if "complaint" in labels:
+                complaint = triage(
+                    rules,
+                    None if category_probs is None else category_probs[row],
+                    None if severity_probs is None else severity_probs[row],
+                )
+            evidence = [hit.as_evidence() for hit in rules.hits] + context_evidence
+            if scored.matrix is not None:
+                for label in labels:
+                    terms = self.bundle.fast.top_terms(scored.matrix, row, label)
+                    if terms:
+                        evidence.append({"rule": "model.top_terms", "label": label, "terms": terms})
+            verdicts.append(Verdict(scores, labels, decision, complaint, self.version, self.engine, evidence))
+        return verdicts
+
+
+_cached: dict[tuple, Cascade] = {}
+_lock = threading.Lock()
+
+
+def get_cascade(config: Mapping | None = None) -> Cascade:
+    """The process-wide cascade for the promoted model (loaded on first use)."""
+    root = model_root(config)
+    engine = (config or {}).get("MODERATION_ENGINE") or os.environ.get("MODERATION_ENGINE") or None
+    key = (str(root), registry.current_version(root), engine)
+    with _lock:
+        if key not in _cached:
+            _cached.clear()
+            _cached[key] = Cascade(registry.load_current(root), engine=engine)
+        return _cached[key]
+
+
+def reload() -> None:
+    with _lock:
+        _cached.clear()
+
+
+def classify(texts: list[str], context: list[dict | None] | None = None, config: Mapping | None = None) -> list[Verdict]:
+    """Classify posts with the promoted model; see the module docstring."""
+    return get_cascade(config).classify(texts, context)

@@ -1,0 +1,250 @@
+"""Training: data -> splits -> fast (and transformer) model -> thresholds on validation ->
+metrics on the frozen test split -> a versioned model directory -> promotion if it is better.
+
+Promotion compares macro-F1 over all labels on the frozen test split of the new data, for the
+new model and for the current one, each under its own default engine and thresholds; the new
+version is promoted only when it scores strictly higher (or there is no current model, or
+``promote="force"``). Every version is kept, promoted or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from moderation import registry
+from moderation.cascade import Cascade
+from moderation.datasets.example import Example
+from moderation.datasets.project import load_project
+from moderation.datasets.sources import LOADERS, load_sources
+from moderation.datasets.splits import FRACTIONS, prepare, split_counts, test_fingerprint
+from moderation.evaluation import Predictions, suites
+from moderation.labels import LABELS
+from moderation.models.fast import FastModel, TrainingSet
+from moderation.models.transformer import TransformerModel, TransformerSettings
+from moderation.rules.engine import match
+from moderation.thresholds import choose_threshold
+
+log = logging.getLogger(__name__)
+
+SPLIT_RULE = (
+    "split = sha256(group)[:8] / 2**64: < 0.70 train, < 0.85 val, else test; group = the loader's "
+    "group (JD: referenceName, product-disjoint) or the near-duplicate cluster (MinHash over "
+    "character 3-grams, Jaccard >= 0.7); exact duplicates (normalised, punctuation removed) merged "
+    "first; cluster members outside their cluster's earliest split dropped"
+)
+
+
+class TrainingError(RuntimeError):
+    """Training cannot run: no data, or data that does not train anything."""
+
+
+@dataclass
+class TrainOptions:
+    data_dir: Path | None = None
+    project_path: Path | None = None
+    sources: list[str] | None = None
+    fast_only: bool = False
+    transformer: TransformerSettings = field(default_factory=TransformerSettings)
+    base_model: Path | None = None
+    target_review: float = 0.9
+    target_remove: float = 0.98
+    promote: str = "auto"  # auto | force | never
+    progress: bool = True
+
+
+@dataclass
+class TrainReport:
+    version: str
+    path: Path
+    promoted: bool
+    reason: str
+    metrics: dict
+
+
+def shared_data_available(data_dir: Path | None) -> bool:
+    return data_dir is not None and (data_dir / "SOURCES.md").exists()
+
+
+def load_examples(options: TrainOptions) -> tuple[list[Example], dict]:
+    """All examples with splits set (dropped ones removed), and what was read, for the manifest."""
+    examples: list[Example] = []
+    read: dict = {}
+    if options.project_path is not None and options.project_path.exists():
+        examples += load_project(options.project_path)
+        read["project"] = {"path": str(options.project_path), "sha256": _sha256(options.project_path)}
+    if shared_data_available(options.data_dir):
+        names = options.sources or list(LOADERS)
+        examples += load_sources(options.data_dir, names)
+        read["shared"] = {"path": str(options.data_dir), "sources": names, "files": _shared_checksums(options.data_dir, names)}
+    if not examples:
+        raise TrainingError("no training data: neither the project-written set nor the shared data was found")
+    prepared = [e for e in prepare(examples) if e.split != "dropped"]
+    for example in prepared:
+        example.meta["tags"] = match(example.meta["norm"]).tags
+    return prepared, read
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_SOURCE_FOLDERS = {
+    "sms80w": "sms_spam_80w_sample", "fbs": "fbs_sms", "tg_spam": "tg_spam", "shopping": "online_shopping_10_cats",
+    "jd": "jd_comments_shill", "zhijiang": "zhijiang_ecomm_aspects", "cold": "cold",
+}
+
+
+def _shared_checksums(root: Path, names: list[str]) -> dict[str, str]:
+    files = {}
+    for name in names:
+        for path in sorted((root / _SOURCE_FOLDERS[name]).rglob("*")):
+            if path.is_file():
+                files[str(path.relative_to(root))] = _sha256(path)
+    return files
+
+
+def training_set(examples: list[Example]) -> TrainingSet:
+    targets = np.full((len(examples), len(LABELS)), -1, dtype=np.int8)
+    for row, example in enumerate(examples):
+        for label, value in example.labels.items():
+            targets[row, LABELS.index(label)] = value
+    return TrainingSet(
+        texts=[e.meta["norm"] for e in examples],
+        tags=[e.meta["tags"] for e in examples],
+        targets=targets,
+        categories=[e.category if e.labels.get("complaint") == 1 else None for e in examples],
+        severities=[e.severity if e.labels.get("complaint") == 1 else None for e in examples],
+    )
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return lambda iterable, desc: tqdm(iterable, desc=desc)
+
+
+def choose_thresholds(examples: list[Example], scored, engine: str, options: TrainOptions) -> dict:
+    combined = scored.combined(engine)
+    chosen = {}
+    for column, label in enumerate(LABELS):
+        rows = [i for i, e in enumerate(examples) if label in e.labels]
+        truth = np.array([examples[i].labels[label] for i in rows], dtype=np.int64)
+        chosen[label] = choose_threshold(
+            combined[rows, column] if rows else np.zeros(0), truth, options.target_review,
+            options.target_remove, removable=label != "complaint",
+        )
+    return chosen
+
+
+def evaluate_bundle(bundle: registry.ModelBundle, examples: list[Example], engines: list[str] | None = None) -> dict:
+    """Suites per engine for a bundle on the given (test) examples."""
+    if not examples:
+        return {}
+    engines = engines or _engines(bundle)
+    widest = "ensemble" if "ensemble" in engines else engines[0]
+    scored = Cascade(bundle, engine=widest).score([e.meta["norm"] for e in examples], normalized=True)
+    report = {}
+    for engine in engines:
+        predictions = Predictions(examples, scored, engine, bundle.thresholds[engine], bundle.fast)
+        report[engine] = suites(predictions)
+    return report
+
+
+def _engines(bundle: registry.ModelBundle) -> list[str]:
+    return ["fast", "transformer", "ensemble"] if bundle.has_transformer else ["fast"]
+
+
+def default_engine(bundle: registry.ModelBundle) -> str:
+    return "ensemble" if bundle.has_transformer else "fast"
+
+
+def train(options: TrainOptions, root: Path) -> TrainReport:
+    examples, read = load_examples(options)
+    by_split = {name: [e for e in examples if e.split == name] for name in ("train", "val", "test")}
+    if not by_split["train"]:
+        raise TrainingError("the training split is empty")
+    progress = _progress(options.progress)
+    data = training_set(by_split["train"])
+    fast = FastModel().fit(data, progress=progress)
+    transformer = None
+    if not options.fast_only:
+        transformer = TransformerModel.train(
+            data.texts, data.targets, options.transformer, base_model=options.base_model, progress=options.progress
+        )
+
+    version = registry.new_version_name()
+    bundle = registry.ModelBundle(version, None, fast, {}, {}, _transformer=transformer)
+    engines = _engines(bundle)
+    val = by_split["val"] or by_split["train"]
+    scored_val = Cascade(bundle, engine=default_engine(bundle)).score([e.meta["norm"] for e in val], normalized=True)
+    bundle.thresholds = {engine: choose_thresholds(val, scored_val, engine, options) for engine in engines}
+    metrics = evaluate_bundle(bundle, by_split["test"], engines)
+
+    test_uids, test_hash = test_fingerprint(examples)
+    manifest = {
+        "version": version,
+        "created": datetime.now(UTC).isoformat(),
+        "python": platform.python_version(),
+        "data": read,
+        "split_rule": SPLIT_RULE,
+        "fractions": FRACTIONS,
+        "counts": split_counts(examples),
+        "frozen_test": {"count": len(test_uids), "sha256": test_hash, "file": "frozen_test.txt"},
+        "train_label_counts": fast.trained_on,
+        "engines": engines,
+        "default_engine": default_engine(bundle),
+        "threshold_targets": {"review_precision": options.target_review, "remove_precision": options.target_remove},
+        "transformer": transformer.info if transformer else None,
+    }
+    directory = registry.versions_dir(root) / version
+    directory.mkdir(parents=True)
+    _write_version(directory, bundle, metrics, manifest, test_uids)
+    bundle.path = directory
+
+    promoted, reason = _decide_promotion(root, bundle, metrics, by_split["test"], options.promote)
+    if promoted:
+        registry.promote(root, version)
+    # written after the checksums on purpose: it records a decision about the files, not a file of the model
+    registry.save_json(directory, "promotion.json", {"promoted": promoted, "reason": reason})
+    return TrainReport(version, directory, promoted, reason, metrics)
+
+
+def _write_version(directory: Path, bundle, metrics: dict, manifest: dict, test_uids: list[str]) -> None:
+    import joblib
+
+    joblib.dump(bundle.fast, directory / "fast.joblib", compress=3)
+    if bundle._transformer is not None:
+        bundle._transformer.save(directory / "transformer")
+    registry.save_json(directory, "thresholds.json", bundle.thresholds)
+    registry.save_json(directory, "metrics.json", metrics)
+    registry.save_json(directory, "manifest.json", manifest)
+    (directory / "frozen_test.txt").write_text("\n".join(test_uids) + "\n", encoding="utf-8")
+    registry.write_checksums(directory)
+
+
+def _decide_promotion(root: Path, bundle, metrics: dict, test: list[Example], mode: str) -> tuple[bool, str]:
+    new_score = metrics.get(default_engine(bundle), {}).get("all", {}).get("macro_f1", 0.0)
+    if mode == "never":
+        return False, "promotion disabled"
+    if mode == "force":
+        return True, "forced"
+    try:
+        current = registry.load_current(root)
+    except registry.ModelStoreError as error:
+        return True, f"current model unusable ({error})"
+    if current is None:
+        return True, "no current model"
+    engine = default_engine(current)
+    current_score = evaluate_bundle(current, test, [engine]).get(engine, {}).get("all", {}).get("macro_f1", 0.0)
+    verdict = new_score > current_score
+    comparison = f"macro-F1 on the frozen test split: new {new_score:.4f} vs current {current.version} {current_score:.4f}"
+    return verdict, comparison
