@@ -6,7 +6,7 @@ from flask import Flask
 
 from community.config import load_config
 from community.errors import register_error_handlers
-from community.extensions import api, csrf, db, login_manager, migrate
+from community.extensions import api, cache, csrf, db, login_manager, migrate
 
 
 def create_app(test_config=None):
@@ -21,6 +21,7 @@ def create_app(test_config=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "web_writes.login"
     login_manager.login_message = "请先登录"

@@ -57,6 +57,12 @@ def load_config(env=None):
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Public feed pages are cached briefly; a new or removed post bumps its circle's generation
+        # so it shows at once, while like and comment counters may lag by up to the timeout.
+        "CACHE_TYPE": "RedisCache" if env.get("CACHE_REDIS_URL") else "SimpleCache",
+        "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
+        "CACHE_KEY_PREFIX": "community:",
+        "FEED_CACHE_SECONDS": _int(env, "FEED_CACHE_SECONDS", 10),
         "PAGE_SIZE": 20,
         "MAX_PAGE_SIZE": 50,
         "API_TITLE": "Community API",

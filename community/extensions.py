@@ -1,4 +1,5 @@
 """Extension objects, bound to an app in create_app via init_app."""
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -19,6 +20,7 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=naming))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+cache = Cache()
 
 
 class ErrorSchema(Schema):

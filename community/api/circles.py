@@ -1,8 +1,10 @@
 """Circles, membership and feeds."""
+from flask import Response
 from flask_smorest import Blueprint
 
 from community.api.outputs import CircleFeedOut, CircleOut, PostPage
 from community.api.schemas import FeedArgs, PageArgs
+from community import feedcache
 from community.auth import optional_member, require_member
 from community.services import circles, feeds, social
 
@@ -25,8 +27,12 @@ def get_circle(slug):
 @blp.arguments(FeedArgs, location="query")
 @blp.response(200, CircleFeedOut)
 def circle_posts(args, slug):
-    circle, items, nxt = feeds.circle_feed(slug, args["sort"], args.get("cursor"), args.get("limit"))
-    return {"circle": circle, "items": items, "next_cursor": nxt}
+    variant = f"{args['sort']}:{args.get('cursor')}:{args.get('limit')}"
+
+    def build():
+        circle, items, nxt = feeds.circle_feed(slug, args["sort"], args.get("cursor"), args.get("limit"))
+        return CircleFeedOut().dumps({"circle": circle, "items": items, "next_cursor": nxt})
+    return Response(feedcache.get_or_build(slug, variant, build), mimetype="application/json")
 
 
 @blp.route("/circles/<slug>/membership", methods=["PUT"])

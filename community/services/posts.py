@@ -1,7 +1,7 @@
 """Writing posts: create, edit, delete, with product links, verified purchase and images."""
 from sqlalchemy import select
 
-from community import outbox
+from community import feedcache, outbox
 from community.errors import Forbidden, NotFound, ValidationFailed
 from community.extensions import db
 from community.models import Circle, Collaboration, Membership, Order, Post, PostImage, PostProduct, Product
@@ -117,6 +117,7 @@ def create_post(author, circle_slug, type, title, body, product_skus=(), order_n
     author.post_count += 1
     outbox.emit("post.created", "post", post.id, version=post.content_version)
     outbox.commit()
+    feedcache.bump(post.circle.slug)
     return post
 
 
@@ -149,6 +150,7 @@ def edit_post(actor, post_id, title=None, body=None, product_skus=None, order_no
     post.edited_at = utcnow()
     outbox.emit("post.updated", "post", post.id, version=post.content_version)
     outbox.commit()
+    feedcache.bump(post.circle.slug)
     return post
 
 
@@ -162,3 +164,4 @@ def delete_post(actor, post_id):
     post.author.post_count = max(0, post.author.post_count - 1)
     outbox.emit("post.deleted", "post", post.id, version=post.content_version, actor_id=actor.id)
     outbox.commit()
+    feedcache.bump(post.circle.slug)
