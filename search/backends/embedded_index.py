@@ -1,0 +1,226 @@
+"""The embedded backend's tantivy schema, document conversion and query compilation.
+
+Text fields hold jieba terms joined by spaces and are tokenised on whitespace only, so the index
+terms are exactly the analyser's. Keyword fields are untokenised fast fields (filters and terms
+facets), numbers are fast fields (ranges, sorts). `created_at` is kept as microseconds since the
+epoch: tantivy truncates date fast fields to seconds, which would make the newest sort ambiguous.
+
+Deletes leave a tombstone document (id, version, deleted_at, no `live` term) so an older upsert
+arriving later is recognised as stale; tombstones have no text and none of the filter fields, so
+they can only match the `live` clause that text-less queries use, and they do not carry it.
+"""
+import json
+import math
+from datetime import datetime, timedelta, timezone
+
+import tantivy
+from tantivy import FieldType, Occur
+
+from search.analysis import Analyzer
+from search.backends.base import (FIELD_KINDS, TEXT_FIELDS, Filter, Flag, Not, PostDocument, Query, Range,
+                                  Term, Terms, as_utc, relevance_boost)
+
+SCHEMA_VERSION = 1
+SEGMENTED = "segmented"
+CHINA = timezone(timedelta(hours=8))
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+KEYWORD_FIELDS = tuple(f for f, kind in FIELD_KINDS.items() if kind == "keyword")
+UNSIGNED_FIELDS = tuple(f for f, kind in FIELD_KINDS.items() if kind == "integer") + ("month",)
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "products": 2.0, "brands": 2.0}
+SKIP = ()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    # i64, not u64: tantivy-py 0.27 deletes by term only on signed fields.
+    builder.add_integer_field("id", indexed=True, fast=True)
+    builder.add_unsigned_field("version", fast=True)
+    builder.add_boolean_field("live", indexed=True)
+    builder.add_integer_field("deleted_at", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        # Positions are not needed (no phrase queries); frequencies are, for BM25.
+        builder.add_text_field(name, tokenizer_name=SEGMENTED, index_option="freq")
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in UNSIGNED_FIELDS:
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_float_field("hot", indexed=True, fast=True)
+    builder.add_integer_field("created_at", indexed=True, fast=True)
+    builder.add_boolean_field("verified_purchase", indexed=True, fast=True)
+    builder.add_boolean_field("sponsored", indexed=True, fast=True)
+    builder.add_float_field("weight", fast=True)
+    builder.add_bytes_field("src", stored=True)
+    return builder.build()
+
+
+def register_tokenizers(index: tantivy.Index) -> None:
+    analyzer = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+                .filter(tantivy.Filter.remove_long(255)).build())
+    index.register_tokenizer(SEGMENTED, analyzer)
+
+
+def micros(value: datetime) -> int:
+    delta = as_utc(value) - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def month_key(value: datetime) -> int:
+    local = as_utc(value).astimezone(CHINA)
+    return local.year * 100 + local.month
+
+
+def month_label(key: int) -> str:
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
+def weight(likes: int, comments: int) -> float:
+    # tantivy multiplies the score by log2(2 + weight); choose weight so the factor is the boost.
+    return 2.0 ** relevance_boost(likes, comments) - 2.0
+
+
+def to_document(doc: PostDocument, analyzer: Analyzer) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_integer("id", doc.id)
+    d.add_unsigned("version", doc.version)
+    d.add_boolean("live", True)
+    d.add_text("title", analyzer.index_text(doc.title))
+    d.add_text("body", analyzer.index_text(doc.body))
+    d.add_text("products", analyzer.index_text(" ".join(doc.product_titles + doc.product_skus)))
+    d.add_text("brands", analyzer.index_text(" ".join(doc.brand_names)))
+    for name in ("type", "circle_slug", "author_level"):
+        d.add_text(name, getattr(doc, name))
+    if doc.category:
+        d.add_text("category", doc.category)
+    for sku in doc.product_skus:
+        d.add_text("product_skus", sku)
+    d.add_unsigned("circle_id", doc.circle_id)
+    d.add_unsigned("author_id", doc.author_id)
+    for brand_id in doc.brand_ids:
+        d.add_unsigned("brand_ids", brand_id)
+    d.add_unsigned("likes", max(doc.likes, 0))
+    d.add_unsigned("comments", max(doc.comments, 0))
+    d.add_unsigned("engagement", max(doc.engagement, 0))
+    d.add_unsigned("month", month_key(doc.created_at))
+    d.add_float("hot", float(doc.hot))
+    d.add_integer("created_at", micros(doc.created_at))
+    d.add_boolean("verified_purchase", doc.verified_purchase)
+    d.add_boolean("sponsored", doc.sponsored)
+    d.add_float("weight", weight(doc.likes, doc.comments))
+    d.add_bytes("src", json.dumps({"title": doc.title, "body": doc.body}, ensure_ascii=False).encode())
+    return d
+
+
+def tombstone(doc_id: int, version: int, now: datetime) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_integer("id", doc_id)
+    d.add_unsigned("version", version)
+    d.add_integer("deleted_at", micros(now))
+    return d
+
+
+def source(document: tantivy.Document) -> dict:
+    raw = document.get_first("src")
+    return json.loads(bytes(raw)) if raw is not None else {"title": "", "body": ""}
+
+
+class Compiler:
+    """Turns a `Query` into a tantivy query for one schema."""
+
+    def __init__(self, schema: tantivy.Schema, analyzer: Analyzer):
+        self.schema = schema
+        self.analyzer = analyzer
+
+    def compile(self, query: Query, extra: list | None = None) -> tuple[tantivy.Query | None, list[str]]:
+        """The tantivy query and the analysed terms; None when the query can match nothing."""
+        terms = self.analyzer.query_terms(query.text) if query.text else []
+        if query.text and not terms:
+            return None, []
+        clauses = [(Occur.Must, self.text_clause(term)) for term in terms]
+        if not terms:
+            clauses.append((Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "live", True), 1.0)))
+        for f in query.filters:
+            compiled = self.filter_clause(f)
+            if compiled is None:
+                return None, terms
+            if compiled is not SKIP:
+                clauses.append(compiled)
+        clauses.extend(extra or [])
+        return tantivy.Query.boolean_query(clauses), terms
+
+    def text_clause(self, term: str) -> tantivy.Query:
+        return tantivy.Query.boolean_query([
+            (Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(self.schema, name, term, "freq"), boost))
+            for name, boost in FIELD_BOOSTS.items()])
+
+    def filter_clause(self, f: Filter, negate: bool = False):
+        """(occur, query) that narrows without scoring; None when it excludes everything, SKIP
+        when it excludes nothing."""
+        if isinstance(f, Not):
+            return self.filter_clause(f.filter, not negate)
+        query = self._filter_query(f)
+        if query is None:   # matches nothing: as a must it empties the result, negated it is a no-op
+            return SKIP if negate else None
+        if negate:
+            return Occur.MustNot, query
+        return Occur.Must, tantivy.Query.const_score_query(query, 0.0)
+
+    def _filter_query(self, f: Filter) -> tantivy.Query | None:
+        kind = FIELD_KINDS[f.field]
+        if isinstance(f, Flag):
+            return tantivy.Query.term_query(self.schema, f.field, bool(f.value))
+        if isinstance(f, Term):
+            return tantivy.Query.term_query(self.schema, f.field, self._term_value(kind, f.value))
+        if isinstance(f, Terms):
+            values = [self._term_value(kind, v) for v in f.values]
+            values = [v for v in values if v is not None]
+            return tantivy.Query.term_set_query(self.schema, f.field, values) if values else None
+        assert isinstance(f, Range)
+        return self._range(f, kind)
+
+    @staticmethod
+    def _term_value(kind: str, value):
+        if kind == "integer":
+            return value if value >= 0 else None
+        return value
+
+    def _range(self, f: Range, kind: str) -> tantivy.Query | None:
+        lower, include_lower = (f.gte, True) if f.gte is not None else (f.gt, False)
+        upper, include_upper = (f.lte, True) if f.lte is not None else (f.lt, False)
+        if kind == "datetime":
+            field_type = FieldType.Integer
+            lower = micros(lower) if lower is not None else None
+            upper = micros(upper) if upper is not None else None
+        elif kind == "float":
+            field_type = FieldType.Float
+            lower = float(lower) if lower is not None else None
+            upper = float(upper) if upper is not None else None
+        else:
+            # Whole numbers on an unsigned field: turn every bound into an inclusive integer.
+            field_type = FieldType.Unsigned
+            if lower is not None:
+                lower = math.ceil(lower) if include_lower else math.floor(lower) + 1
+                include_lower = True
+            if upper is not None:
+                upper = math.floor(upper) if include_upper else math.ceil(upper) - 1
+                include_upper = True
+                if upper < 0:
+                    return None
+            lower = max(lower, 0) if lower is not None else None
+        return tantivy.Query.range_query(self.schema, f.field, field_type, lower, upper,
+                                         include_lower=include_lower, include_upper=include_upper)
+
+    def equal(self, name: str, value) -> tantivy.Query:
+        """An exact match on a fast numeric field (cursor ties)."""
+        return tantivy.Query.range_query(self.schema, name, _numeric_type(name), value, value)
+
+    def below(self, name: str, value) -> tantivy.Query:
+        """Strictly less than `value` on a fast numeric field (cursor continuation)."""
+        return tantivy.Query.range_query(self.schema, name, _numeric_type(name), None, value,
+                                         include_upper=False)
+
+
+def _numeric_type(name: str):
+    return {"hot": FieldType.Float, "created_at": FieldType.Integer, "id": FieldType.Integer}.get(
+        name, FieldType.Unsigned)
