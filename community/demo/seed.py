@@ -124,10 +124,14 @@ def _posts(rng, members, creators, circles, products):
     for circle in circles.values():
         circle_members[circle.slug] = [m for m in members if db.session.get(Membership, (circle.id, m.id))]
     creator_members = [c for c, _ in creators]
-    for index, row in enumerate(_load("posts.json")):
+    for row in _load("posts.json"):
         circle = circles[row["circle"]]
-        pool = creator_members if row["type"] == "creator" else circle_members[circle.slug] or members
-        author = pool[index % len(pool)] if row["type"] == "creator" else rng.choice(pool)
+        if row["type"] == "creator":
+            # A creator writes in the circles their profile lists, so the voice fits the post.
+            pool = [c for c, slugs in creators if circle.slug in slugs] or creator_members
+        else:
+            pool = circle_members[circle.slug] or members
+        author = rng.choice(pool)
         if db.session.scalar(select(Post.id).where(Post.title == row["title"], Post.circle_id == circle.id)):
             continue
         _join(author, circle)
