@@ -1,38 +1,33 @@
-"""A short-lived cache of serialised public feed pages, keyed by the circle (slug, which never changes) and its generation.
+"""A two-level cache of serialised public feed pages, keyed by circle slug and generation.
 
-Posting into or removing from a circle bumps its generation after commit, so the next read misses
-and the change shows immediately; counters (likes, comments) may lag by FEED_CACHE_SECONDS.
-With CACHE_REDIS_URL the cache and generations are shared by all processes; without it each
-process has its own, and another process may serve a page up to the timeout old.
+Posting into or removing from a circle bumps the circle's generation after commit. Readers check
+the shared generation (Redis with CACHE_REDIS_URL) at most once per GENERATION_TTL seconds per
+process, so a new post shows everywhere within a second; the page bodies live in the shared cache
+and in a small per-process TTL cache in front of it, so a hot feed is served without a network
+round trip. Counters on a cached page (likes, comments) may lag by FEED_CACHE_SECONDS.
 """
+import threading
 import time
 
+from cachetools import TTLCache
 from flask import current_app
 
 from community.extensions import cache
 
-# Each process remembers a circle's generation for GENERATION_TTL seconds, saving a round trip to
-# the cache on every read; a bump made in another process is seen within that time.
 GENERATION_TTL = 1.0
+_lock = threading.Lock()
 _generations = {}
+_local = {"ttl": None, "pages": None}
 
 
 def _gen_key(circle_slug):
     return f"feedgen:{circle_slug}"
 
 
-def get_or_build(circle_slug, variant, build):
-    """Return the cached body for (circle, variant), or build, store and return it."""
-    seconds = current_app.config["FEED_CACHE_SECONDS"]
-    if seconds <= 0:
-        return build()
-    generation = _generation(circle_slug)
-    key = f"feed:{circle_slug}:{generation}:{variant}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, timeout=seconds)
-    return body
+def _local_pages(seconds):
+    if _local["ttl"] != seconds:
+        _local.update(ttl=seconds, pages=TTLCache(maxsize=2048, ttl=seconds))
+    return _local["pages"]
 
 
 def _generation(circle_slug):
@@ -43,6 +38,26 @@ def _generation(circle_slug):
     generation = cache.get(_gen_key(circle_slug)) or 0
     _generations[circle_slug] = (generation, now)
     return generation
+
+
+def get_or_build(circle_slug, variant, build):
+    """Return the cached body for (circle, variant), or build, store and return it."""
+    seconds = current_app.config["FEED_CACHE_SECONDS"]
+    if seconds <= 0:
+        return build()
+    key = f"feed:{circle_slug}:{_generation(circle_slug)}:{variant}"
+    with _lock:
+        pages = _local_pages(seconds)
+        body = pages.get(key)
+    if body is not None:
+        return body
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, timeout=seconds)
+    with _lock:
+        pages[key] = body
+    return body
 
 
 def bump(circle_slug):

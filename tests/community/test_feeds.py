@@ -100,3 +100,20 @@ def test_comments_paginate_oldest_first_and_count(client, world):
     page = client.get(f"/api/v1/posts/{post_id}/comments").json
     assert len(page["items"]) == 3
     assert client.get(f"/api/v1/posts/{post_id}").json["comment_count"] == 3
+
+
+def test_cached_feed_shows_new_posts_at_once_and_counters_within_the_timeout(client, world, app, make_member):
+    join(client, world.author_token)
+    first = _make_posts(client, world.author_token, 1)[0]
+    assert [p["id"] for p in client.get("/api/v1/circles/beauty/posts").json["items"]] == [first]
+    second = _make_posts(client, world.author_token, 1)[0]
+    assert [p["id"] for p in client.get("/api/v1/circles/beauty/posts").json["items"]] == [second, first]
+    _, fan = make_member()
+    client.put(f"/api/v1/posts/{second}/like", headers=auth(fan))
+    cached = client.get("/api/v1/circles/beauty/posts").json["items"][0]
+    assert cached["like_count"] == 0, "counters on a cached page lag until it expires"
+    app.config["FEED_CACHE_SECONDS"], saved = 0, app.config["FEED_CACHE_SECONDS"]
+    try:
+        assert client.get("/api/v1/circles/beauty/posts").json["items"][0]["like_count"] == 1
+    finally:
+        app.config["FEED_CACHE_SECONDS"] = saved
