@@ -208,8 +208,10 @@ class Compiler:
                 if upper < 0:
                     return None
             lower = max(lower, 0) if lower is not None else None
+        # tantivy wants an open side marked inclusive.
         return tantivy.Query.range_query(self.schema, f.field, field_type, lower, upper,
-                                         include_lower=include_lower, include_upper=include_upper)
+                                         include_lower=include_lower or lower is None,
+                                         include_upper=include_upper or upper is None)
 
     def equal(self, name: str, value) -> tantivy.Query:
         """An exact match on a fast numeric field (cursor ties)."""

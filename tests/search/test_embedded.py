@@ -1,0 +1,114 @@
+"""What only the embedded backend has to show: several writer processes, cross-process reads,
+rebuilds racing live writes, write-lock timeouts and tombstone expiry."""
+import multiprocessing
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import tantivy
+
+from search.analysis import Analyzer
+from search.backends.base import BackendUnavailable, Delete, Query, Upsert
+from search.backends.embedded import EmbeddedBackend
+from tests.search.corpus import VOCABULARY, corpus, post
+
+
+def _write_from_another_process(path, first_id, count):
+    backend = EmbeddedBackend(path, Analyzer(VOCABULARY), lock_timeout=60)
+    for start in range(first_id, first_id + count, 10):
+        backend.bulk([Upsert(post(i, title=f"进程写入的小黑瓶 {i}")) for i in range(start, start + 10)])
+
+
+def test_writer_processes_and_this_one_share_the_index(tmp_path, analyzer):
+    path = tmp_path / "search"
+    backend = EmbeddedBackend(path, analyzer)
+    backend.ensure_index()
+    spawn = multiprocessing.get_context("spawn")
+    workers = [spawn.Process(target=_write_from_another_process, args=(str(path), first, 100))
+               for first in (1000, 2000)]
+    for worker in workers:
+        worker.start()
+    backend.bulk([Upsert(d) for d in corpus()])
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    backend.refresh()
+    assert backend.count(Query("进程写入")) == 200
+    assert backend.count(Query("")) == 200 + len(corpus())
+
+
+def test_another_instance_sees_commits_within_about_a_second(tmp_path, analyzer):
+    writer = EmbeddedBackend(tmp_path / "search", analyzer)
+    writer.ensure_index()
+    reader = EmbeddedBackend(tmp_path / "search", analyzer)
+    assert reader.count(Query("")) == 0
+    writer.bulk([Upsert(d) for d in corpus()])
+    deadline = time.monotonic() + 5
+    while reader.count(Query("")) != len(corpus()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert reader.count(Query("")) == len(corpus())
+
+
+def test_a_rebuild_racing_live_writes_loses_nothing(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer, chunk_size=7)
+    backend.ensure_index()
+    database = {d.id: d for d in corpus()}          # stands in for the posts table
+    backend.bulk([Upsert(d) for d in database.values()])
+    stop = threading.Event()
+
+    def live_writes():
+        n = 0
+        while not stop.is_set() or n < 30:
+            n += 1
+            new = post(3000 + n, title=f"重建时新发的帖子 {n}")
+            edited = replace(database[100 + n % 20], version=database[100 + n % 20].version + 1,
+                             title=f"日常分享 改过{n}次")
+            database[new.id], database[edited.id] = new, edited     # commit, then index
+            backend.bulk([Upsert(new), Upsert(edited)])
+
+    writer = threading.Thread(target=live_writes)
+    writer.start()
+    version = backend.begin_rebuild()
+    backend.bulk((Upsert(d) for d in list(database.values())), target=version)
+    backend.finish_rebuild(version)
+    stop.set()
+    writer.join()
+    backend.refresh()
+    assert backend.aliases().read == version
+    assert backend.count(Query("")) == len(database)
+    for doc in database.values():
+        assert doc.id in backend.search(Query(doc.title), size=200, highlight=False).ids, doc
+
+
+def test_a_held_write_lock_times_out_as_unavailable(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer, lock_timeout=0.2)
+    name = backend.ensure_index().read
+    held = tantivy.Index.open(str(tmp_path / "search" / name)).writer(15_000_000, 1)
+    try:
+        with pytest.raises(BackendUnavailable):
+            backend.bulk([Upsert(corpus()[0])])
+    finally:
+        held.rollback()
+        held.wait_merging_threads()
+    assert backend.bulk([Upsert(corpus()[0])]).applied == 1
+
+
+def test_tombstones_expire_after_their_time_to_live(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer, tombstone_ttl=timedelta(0))
+    backend.ensure_index()
+    doc = corpus()[0]
+    backend.bulk([Upsert(replace(doc, version=3))])
+    backend.bulk([Delete(doc.id, 5)])
+    backend.bulk([Upsert(corpus()[1])])             # any later write collects expired tombstones
+    assert backend.bulk([Upsert(replace(doc, version=4))]).applied == 1
+
+
+def test_no_index_yet_is_unavailable_and_unhealthy(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer)
+    assert not backend.health().ok
+    with pytest.raises(BackendUnavailable):
+        backend.search(Query("小黑瓶"))
+    with pytest.raises(BackendUnavailable):
+        backend.bulk([Upsert(corpus()[0])])
