@@ -104,15 +104,20 @@ def call(base, method, path, body=None, token=None, expect=None):
     return parsed
 
 
-@pytest.fixture
-def clean_db(app):
-    """Integration tests commit for real; start each from empty tables (schema from the app fixture)."""
+def _truncate(app):
     from community.extensions import db
     with app.app_context():
         names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         with db.engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    return app
+
+
+@pytest.fixture
+def clean_db(app):
+    """Integration tests commit for real: each starts from, and leaves behind, empty tables."""
+    _truncate(app)
+    yield app
+    _truncate(app)
 
 
 @pytest.fixture
