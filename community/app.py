@@ -46,9 +46,10 @@ def create_app(test_config=None):
 
 def _register_optional(app):
     """Other packages plug in here; the factory is the only place community meets them."""
-    try:
+    import importlib.util
+
+    import moderation.verdicts  # noqa: F401  (its tables join the metadata and the migrations)
+
+    if importlib.util.find_spec("moderation.cli") is not None:
         from moderation.cli import moderation_cli
-    except ImportError:
-        moderation_cli = None
-    if moderation_cli is not None:
         app.cli.add_command(moderation_cli)

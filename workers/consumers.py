@@ -9,13 +9,20 @@ class Consumer:
     queue: str
     topics: tuple
 
+    by_subject: bool = False
+
     def args(self, event):
+        # Subject consumers take (id, version) so a task can tell a stale event from the current text.
+        if self.by_subject:
+            return (event.aggregate_id, event.payload.get("version"))
         return (event.id,)
 
 
 CONSUMERS = (
     Consumer("notify", "workers.notify.deliver_notification", "notify",
              ("comment.created", "follow.created")),
+    Consumer("classify", "workers.moderation.classify_post", "moderation",
+             ("post.created", "post.updated"), by_subject=True),
 )
 
 
