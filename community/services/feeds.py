@@ -85,7 +85,7 @@ def product_posts(product, sort="new", cursor=None, limit=None):
 
 
 def visible_post(post_id, viewer=None):
-    post = db.session.get(Post, post_id)
+    post = db.session.scalar(_post_query("visible", "pending", "hidden", "deleted").where(Post.id == post_id))
     if post is None or post.visibility == "deleted":
         raise NotFound("帖子不存在或已删除")
     if post.visibility != "visible" and not (viewer and (viewer.id == post.author_id or viewer.is_staff)):
