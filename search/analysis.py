@@ -11,6 +11,7 @@ analyzers with different vocabularies do not share a dictionary. Changing the vo
 effect for new documents and queries at once; documents indexed before need a rebuild to be cut
 with the new words.
 """
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +20,10 @@ import jieba
 
 # Function words dropped from queries only: requiring them would cost recall and add nothing.
 QUERY_STOPWORDS = frozenset("的 了 是 和 与 及 或 在 吗 呢 吧 啊 呀 哦 么 也 就 都 还 很 有 我 你 他 她 它".split())
+# Characters jieba would split on anyway and that never belong to a term: replaced by spaces
+# before segmentation, so indexing needs no per-token filtering. jieba keeps + # & . % - inside
+# words (sk-ii, c++, 3.5), and so do we.
+_SEPARATORS = re.compile(r"[^\w+#&.%\-]+")
 # A frequency high enough that a catalogue word beats jieba's own split of it in any context,
 # and low enough not to swallow the neighbouring dictionary words.
 USER_WORD_FREQ = 20000
@@ -89,13 +94,13 @@ class Analyzer:
 
     def index_terms(self, text: str) -> list[str]:
         """Terms a document is indexed with (search mode: words and the words inside them)."""
-        if not text:
-            return []
-        return [t for t in self._ready().cut_for_search(normalize(text)) if _is_term(t)]
+        return self.index_text(text).split()
 
     def index_text(self, text: str) -> str:
-        """The index terms joined by spaces, for whitespace-tokenised engine fields."""
-        return " ".join(self.index_terms(text))
+        """The index terms joined by whitespace, for whitespace-tokenised engine fields."""
+        if not text:
+            return ""
+        return " ".join(self._ready().cut_for_search(_SEPARATORS.sub(" ", normalize(text))))
 
     def query_terms(self, text: str) -> list[str]:
         """Distinct terms of a query (precise mode), in order, without function words."""

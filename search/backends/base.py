@@ -20,10 +20,10 @@ Index versions and aliases
     alias (one or two indices). `ensure_index` creates the first version. A rebuild
     (`begin_rebuild` -> bulk into the new version -> `finish_rebuild`) adds the new version to the
     write alias, so live changes reach both while the new one is filled, then swaps both aliases
-    to it in one atomic step; readers never see a missing or half-built index. Because both the
-    rebuild load and the live writes carry versions, their order does not matter. Callers should
-    replay changes made between reading a row for the rebuild and `begin_rebuild` (or run the
-    reconcile task after the swap).
+    to it in one atomic step; readers never see a missing or half-built index. Every bulk call
+    resolves the write alias when it runs, so a change committed to the database after the
+    rebuild began reading it reaches the new version too; and because both the rebuild load and
+    the live writes carry versions, their order does not matter.
 
 Search
     Text is analysed with the shared `Analyzer`; every query term must match in one of the text
@@ -36,7 +36,7 @@ Search
 import abc
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 POST_TYPES = ("haul", "creator", "note")
@@ -371,7 +371,11 @@ class SearchBackend(abc.ABC):
     # Shared helpers ------------------------------------------------------------------------
     def rebuild(self, documents: Iterable[PostDocument], *,
                 progress: Callable[[int], None] | None = None) -> str:
-        """Build a new index version from `documents`, swap it in and return its name."""
+        """Build a new index version from `documents`, swap it in and return its name.
+
+        `documents` should be read from the database after this is called (a generator does
+        that). `progress(n)` is called with the number of documents sent so far, every 500.
+        """
         version = self.begin_rebuild()
         try:
             self.bulk(_counted(documents, progress), target=version)
@@ -398,11 +402,10 @@ class SearchBackend(abc.ABC):
 
 
 def _counted(documents: Iterable[PostDocument], progress) -> Iterator[Action]:
+    n = 0
     for n, document in enumerate(documents, 1):
         yield Upsert(document)
-        if progress is not None and n % 1000 == 0:
+        if progress is not None and n % 500 == 0:
             progress(n)
-
-
-def with_version(document: PostDocument, version: int) -> PostDocument:
-    return replace(document, version=version)
+    if progress is not None and n % 500:
+        progress(n)

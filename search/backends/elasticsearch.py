@@ -2,15 +2,12 @@
 
 Index versions are `<name>-v<n>`. The read alias `<name>` points at one of them; the write alias
 `<name>-write` points at the same one (its write index) and, during a rebuild, at the new one as
-well. Every bulk resolves the write alias and sends each action to every index in it, with
+well. Every bulk resolves the write alias when it runs and sends each action to every index in it, with
 external versioning (`version_type=external`): Elasticsearch refuses a version that is not greater
 than the stored one with a 409, which is expected and counted as stale, never as a failure.
 Rejections under load (429, per item or for the whole request) are retried by
 `helpers.streaming_bulk` with exponential backoff. `finish_rebuild` moves both aliases in one
 `_aliases` request, so readers switch atomically.
-
-A write that resolved the aliases just before `begin_rebuild` can reach only the old index; replay
-the changes made since the rebuild started (or run reconcile) after `finish_rebuild`.
 
 Tests: tests/search/test_elasticsearch.py checks the requests this module sends against a local
 HTTP stub; the contract suite (tests/search/test_contract.py) runs against a real server when
@@ -279,7 +276,7 @@ class ElasticsearchBackend(SearchBackend):
     def aggregate_authors(self, query: Query, *, size: int = 20, sample: int = 500) -> list[AuthorBucket]:
         if not 1 <= size <= 1000 or not 1 <= sample <= 10000:
             raise InvalidQuery("size must be 1..1000 and sample 1..10000")
-        compiled, _ = self._compiled(query)
+        compiled, terms = self._compiled(query)
         if compiled is None:
             return []
         with _translated_errors():
@@ -290,8 +287,7 @@ class ElasticsearchBackend(SearchBackend):
                 return []
             best = [int(b["key"]) for b in buckets]
             counted = self.client.search(
-                index=self.read_alias, size=0, query=q.bool_query(query, self._compiled(query)[1],
-                                                                   [{"terms": {"author_id": best}}]),
+                index=self.read_alias, size=0, query=q.bool_query(query, terms, [{"terms": {"author_id": best}}]),
                 aggs={"a": {"terms": {"field": "author_id", "size": len(best)}}})
         matched = {int(b["key"]): b["doc_count"] for b in counted["aggregations"]["a"]["buckets"]}
         return [AuthorBucket(author_id=int(b["key"]), score=b["score"]["value"], sampled=b["doc_count"],

@@ -13,9 +13,9 @@ Concurrency: any number of threads and processes read. Writers (web threads, Cel
 processes, a rebuild) take tantivy's writer lock on one index version at a time, retrying while
 another holds it. A live write takes the lock of the read version first and resolves the write
 alias while holding it; `begin_rebuild` and `finish_rebuild` take that same lock after changing the
-aliases, so no write started under the old aliases can land after a rebuild has started reading
-the database (closing the usual rebuild race). Searches see another process's commits within about
-half a second (tantivy watches the index's meta file), and this process's at once.
+aliases, so no write that resolved the old aliases is still in flight when they return. Searches
+see another process's commits within about half a second (tantivy watches the index's meta
+file), and this process's at once.
 """
 import fcntl
 import itertools
@@ -27,6 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -246,10 +247,21 @@ class EmbeddedBackend(SearchBackend):
              refresh: bool = False) -> BulkResult:
         result = BulkResult()
         iterator = iter(actions)
-        while chunk := list(itertools.islice(iterator, self.chunk_size)):
-            prepared = self._prepare(chunk)   # segmentation happens outside any lock
-            result.merge(self._apply(prepared, target))
+        prepared = self._prepare_next(iterator)
+        if len(prepared) < self.chunk_size:         # the usual small batch: no pipeline needed
+            return result.merge(self._apply(prepared, target)) if prepared else result
+        # A long stream: segment the next chunk while this one is written. jieba holds the GIL,
+        # tantivy's commit and merges release it, so the two overlap on separate cores.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-segment") as pool:
+            while prepared:
+                upcoming = pool.submit(self._prepare_next, iterator)
+                result.merge(self._apply(prepared, target))
+                prepared = upcoming.result()
         return result
+
+    def _prepare_next(self, iterator) -> list:
+        """The next chunk of actions, segmented (outside any lock)."""
+        return self._prepare(list(itertools.islice(iterator, self.chunk_size)))
 
     def _prepare(self, chunk: Sequence[Action]) -> list[tuple[int, int, tantivy.Document | None]]:
         prepared = []
