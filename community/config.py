@@ -50,6 +50,7 @@ def load_config(env=None):
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or "filesystem://",
         "CELERY_BROKER_DIR": str(broker_dir),
         "OUTBOX_SWEEP_SECONDS": _int(env, "OUTBOX_SWEEP_SECONDS", 5),
+        "CELERY_VISIBILITY_TIMEOUT": _int(env, "CELERY_VISIBILITY_TIMEOUT", 300),
         "OUTBOX_NUDGE": env.get("OUTBOX_NUDGE", "1") != "0",
         "PASSWORD_TIME_COST": _int(env, "PASSWORD_TIME_COST", 2),
         "PASSWORD_MEMORY_COST": _int(env, "PASSWORD_MEMORY_COST", 19456),

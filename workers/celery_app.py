@@ -14,6 +14,9 @@ QUEUES = ("outbox", "notify", "moderation", "search")
 def _broker_settings(app):
     url = app.config["CELERY_BROKER_URL"]
     settings = {"broker_url": url}
+    if url.startswith(("redis://", "rediss://")):
+        # With late acks, a task whose worker died is handed out again after this many seconds.
+        settings["broker_transport_options"] = {"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]}
     if url.startswith("filesystem://"):
         # The embedded broker: a folder of message files, shared by web and worker processes.
         folder = Path(app.config["CELERY_BROKER_DIR"])
