@@ -5,7 +5,8 @@ predicted when its score reaches the review threshold. Suites on the shared data
 source's test split): SMS spam detection (any spam.* vs none), JD fake.review (product-disjoint),
 shopping complaint detection (negative reviews as complaints), zhijiang complaint category
 macro-F1 (negative aspects), false-positive rate of every spam.*, fake.* and abuse label on
-positive shopping reviews; and every label on the project-written test split.
+positive shopping reviews; and every label on the project-written test split. Also tg_spam
+detection (any spam.* on obfuscated chat spam, which no model was trained on as positives).
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ def suites(predictions: Predictions) -> dict:
     if sms:
         truth = np.array([p.examples[i].meta["spam"] for i in sms])
         out["sms_spam_detection"] = prf(p.flags[np.ix_(sms, spam_columns)].any(axis=1), truth)
+    tg = p.subset(lambda e: e.source == "tg_spam")
+    if tg:
+        truth = np.array([p.examples[i].meta["spam"] for i in tg])
+        out["tg_spam_detection"] = prf(p.flags[np.ix_(tg, spam_columns)].any(axis=1), truth)
     jd = p.subset(lambda e: e.source == "jd" and "fake.review" in e.labels)
     if jd:
         truth = np.array([p.examples[i].labels["fake.review"] == 1 for i in jd])
@@ -153,7 +158,7 @@ def format_table(report: dict) -> str:
         if not isinstance(result, dict) or "all" not in result:
             continue
         lines.append(f"== engine: {engine}")
-        for name in ("sms_spam_detection", "jd_fake_review", "shopping_complaint_detection"):
+        for name in ("sms_spam_detection", "tg_spam_detection", "jd_fake_review", "shopping_complaint_detection"):
             if name in result:
                 m = result[name]
                 lines.append(f"{name:32s} P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f} support={m['support']} n={m['n']}")

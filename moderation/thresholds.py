@@ -1,9 +1,10 @@
 """Per-label thresholds chosen on a validation split, and the decision band they give.
 
 For each label the review threshold is the lowest score at which the validation precision is
-still at least ``target_review`` (the most recall that precision allows); the remove threshold
-likewise for ``target_remove``. Where the validation split has too few positives, or the target
-is never reached, the documented defaults are used and the basis says so.
+still at least ``target_review`` (the most recall that precision allows), on every source at
+once (see :func:`choose_threshold`); the remove threshold is the lowest score with precision
+``target_remove`` over all sources, and never below the review threshold. Where the validation
+split has too few positives the documented defaults are used; the chosen basis is stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ DEFAULT_REVIEW = 0.5
 DEFAULT_REMOVE = 0.97
 NEVER = 1.01  # a threshold no score reaches: the band is off
 MIN_POSITIVES = 5
+MIN_NEGATIVES_ONLY = 200
+MIN_SOURCE_POSITIVES = 20
+MIN_REMOVE_POSITIVES = 30
 # Scores are never trusted below this, whatever the validation data says.
 FLOOR = 0.2
 
@@ -44,9 +48,43 @@ def _lowest_threshold_with_precision(scores: np.ndarray, truth: np.ndarray, targ
     return float(sorted_scores[ok[-1]])
 
 
-def choose_threshold(scores: np.ndarray, truth: np.ndarray, target_review: float, target_remove: float,
-                     removable: bool = True) -> dict:
-    """Thresholds for one label from validation scores and 0/1 truth."""
+def _best_f1_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores, sorted_truth = scores[order], truth[order]
+    tp = np.cumsum(sorted_truth)
+    f1 = 2 * tp / (np.arange(1, len(sorted_truth) + 1) + truth.sum())
+    last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    f1 = np.where(last_of_tie, f1, -1)
+    return float(sorted_scores[int(np.argmax(f1))])
+
+
+def _precision_bound(scores: np.ndarray, truth: np.ndarray, target: float) -> tuple[float, str]:
+    reached = _lowest_threshold_with_precision(scores, truth, target)
+    if reached is not None:
+        return reached, f"precision>={target}"
+    return _best_f1_threshold(scores, truth), "best F1 (precision target not reached)"
+
+
+def choose_threshold(
+    by_source: dict[str, tuple[np.ndarray, np.ndarray]],
+    target_review: float,
+    target_remove: float,
+    removable: bool = True,
+    source_target: float = 0.8,
+    max_fp_rate: float = 0.005,
+) -> dict:
+    """Thresholds for one label from validation scores and 0/1 truth, per source.
+
+    The review threshold is the highest of: the lowest score with precision ``target_review``
+    over all validation examples; the lowest with precision ``source_target`` on each source
+    that has at least ``MIN_SOURCE_POSITIVES`` positives; and, on each source with only
+    negatives (at least ``MIN_NEGATIVES_ONLY``), the score that keeps its false-positive rate at
+    ``max_fp_rate``. So an easy source (FBS spam) does not set the bar for a hard one (SMS), and
+    a source of clean text (shopping reviews) bounds the false alarms. Where a precision target
+    cannot be reached the best-F1 threshold stands in, and the basis says so.
+    """
+    scores = np.concatenate([s for s, _ in by_source.values()]) if by_source else np.zeros(0)
+    truth = np.concatenate([t for _, t in by_source.values()]) if by_source else np.zeros(0)
     positives = int(truth.sum())
     if positives < MIN_POSITIVES:
         chosen = default_thresholds()[LABELS[0]]
@@ -54,16 +92,27 @@ def choose_threshold(scores: np.ndarray, truth: np.ndarray, target_review: float
             chosen["remove"] = NEVER
         chosen["basis"] = f"default ({positives} validation positives)"
         return chosen
-    review = _lowest_threshold_with_precision(scores, truth, target_review)
+    bounds = {"all sources": _precision_bound(scores, truth, target_review)}
+    for source, (s, t) in by_source.items():
+        source_positives, negatives = int(t.sum()), int((t == 0).sum())
+        if source_positives >= MIN_SOURCE_POSITIVES:
+            bounds[source] = _precision_bound(s, t, source_target)
+        elif source_positives == 0 and negatives >= MIN_NEGATIVES_ONLY:
+            bounds[source] = (float(np.quantile(s, 1 - max_fp_rate)) + 1e-9, f"fp-rate<={max_fp_rate}")
+    binding = max(bounds, key=lambda name: bounds[name][0])
+    review_t = min(max(FLOOR, bounds[binding][0]), 0.99)
     remove = _lowest_threshold_with_precision(scores, truth, target_remove) if removable else None
-    review_t = max(FLOOR, review) if review is not None else DEFAULT_REVIEW
+    if remove is not None and positives < MIN_REMOVE_POSITIVES:
+        # too few examples to trust an automatic removal threshold: keep the default's caution
+        remove = max(remove, DEFAULT_REMOVE)
     remove_t = max(review_t, 0.5, remove) if remove is not None else NEVER
     predicted = scores >= review_t
     tp = int((predicted & (truth == 1)).sum())
     return {
         "review": round(review_t, 6),
         "remove": round(remove_t, 6) if remove_t < NEVER else NEVER,
-        "basis": "validation" if review is not None else "default (target precision not reached)",
+        "basis": f"validation: {binding} {bounds[binding][1]}",
+        "bounds": {name: round(value, 6) for name, (value, _) in bounds.items()},
         "val_precision": round(tp / max(int(predicted.sum()), 1), 4),
         "val_recall": round(tp / positives, 4),
         "val_support": positives,

@@ -23,7 +23,7 @@ from moderation.cascade import Cascade
 from moderation.datasets.example import Example
 from moderation.datasets.project import load_project
 from moderation.datasets.sources import LOADERS, load_sources
-from moderation.datasets.splits import FRACTIONS, prepare, split_counts, test_fingerprint
+from moderation.datasets.splits import FRACTIONS, prepare, split_counts, frozen_test_ids
 from moderation.evaluation import Predictions, suites
 from moderation.labels import LABELS
 from moderation.models.fast import FastModel, TrainingSet
@@ -136,11 +136,14 @@ def choose_thresholds(examples: list[Example], scored, engine: str, options: Tra
     combined = scored.combined(engine)
     chosen = {}
     for column, label in enumerate(LABELS):
-        rows = [i for i, e in enumerate(examples) if label in e.labels]
-        truth = np.array([examples[i].labels[label] for i in rows], dtype=np.int64)
+        by_source: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for source in sorted({e.source for e in examples}):
+            rows = [i for i, e in enumerate(examples) if e.source == source and label in e.labels]
+            if rows:
+                truth = np.array([examples[i].labels[label] for i in rows], dtype=np.int64)
+                by_source[source] = (combined[rows, column], truth)
         chosen[label] = choose_threshold(
-            combined[rows, column] if rows else np.zeros(0), truth, options.target_review,
-            options.target_remove, removable=label != "complaint",
+            by_source, options.target_review, options.target_remove, removable=label != "complaint"
         )
     return chosen
 
@@ -189,7 +192,7 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
     bundle.thresholds = {engine: choose_thresholds(val, scored_val, engine, options) for engine in engines}
     metrics = evaluate_bundle(bundle, by_split["test"], engines)
 
-    test_uids, test_hash = test_fingerprint(examples)
+    test_uids, test_hash = frozen_test_ids(examples)
     manifest = {
         "version": version,
         "created": datetime.now(UTC).isoformat(),

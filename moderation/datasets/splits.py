@@ -152,7 +152,7 @@ def split_counts(examples: list[Example]) -> dict[str, dict[str, int]]:
     return {source: dict(by_split) for source, by_split in sorted(counts.items())}
 
 
-def test_fingerprint(examples: list[Example]) -> tuple[list[str], str]:
+def frozen_test_ids(examples: list[Example]) -> tuple[list[str], str]:
     """The frozen test split's uids and their sha256, for the data manifest."""
     uids = sorted(e.uid for e in examples if e.split == "test")
     return uids, hashlib.sha256("\n".join(uids).encode("utf-8")).hexdigest()

@@ -45,7 +45,7 @@ def _multiclass(C: float) -> LogisticRegression:
 class FastModel:
     kind = "fast"
 
-    def __init__(self, C: float = 4.0) -> None:
+    def __init__(self, C: float = 8.0) -> None:
         self.C = C
         self.space = FeatureSpace()
         self.heads: dict[str, CalibratedClassifierCV] = {}
