@@ -1,0 +1,120 @@
+"""Moderation benchmark: ``python -m bench.moderation`` (last line: one JSON object).
+
+Throughput, per process: posts/s of the whole cascade (normalise, rules, model, thresholds,
+triage, evidence) against the bare model's predict on the same texts, in the same batches
+(target ratio >= 0.8). The model is the promoted one under MODERATION_MODEL_DIR; without one, a
+fast model is trained from the project-written set into a temporary store (the store itself is
+not touched). Texts: the project-written set plus, when ../shared/data is there, shopping reviews.
+
+Worker latency (post creation -> stored verdict, p50/p95, on a real worker and Redis) and the
+burst drain (26x the steady rate, nothing lost) are measured by the service side of issue 3;
+they go in ``sections`` under "worker_latency" and "burst" (left null here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def _texts(count: int) -> list[str]:
+    from moderation.config import data_dir, project_labelled_path
+    from moderation.datasets.project import load_project
+
+    texts = [e.text for e in load_project(project_labelled_path())] if project_labelled_path().exists() else []
+    root = data_dir()
+    if (root / "SOURCES.md").exists():
+        from moderation.datasets.sources import load_shopping
+
+        texts += [e.text for e in load_shopping(root)[::7]]
+    if not texts:
+        raise SystemExit("no texts to benchmark: neither the project-written set nor ../shared/data is there")
+    rng = random.Random(7)
+    return [rng.choice(texts) for _ in range(count)]
+
+
+def _cascade(engine: str | None):
+    from moderation import registry
+    from moderation.cascade import Cascade
+    from moderation.config import model_root
+
+    bundle = registry.load_current(model_root())
+    if bundle is None:
+        from moderation.config import project_labelled_path
+        from moderation.training import TrainOptions, train
+
+        store = Path(tempfile.mkdtemp(prefix="bench-moderation-"))
+        train(TrainOptions(project_path=project_labelled_path(), fast_only=True, progress=False), store)
+        bundle = registry.load_current(store)
+    return Cascade(bundle, engine=engine)
+
+
+def _rate(run, batches: list[list[str]], repeats: int) -> float:
+    """Best of ``repeats`` passes, in posts per second."""
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for batch in batches:
+            run(batch)
+        rates.append(sum(map(len, batches)) / (time.perf_counter() - started))
+    return max(rates)
+
+
+def throughput(count: int, batch_size: int, repeats: int, engine: str | None) -> dict:
+    cascade = _cascade(engine)
+    texts = _texts(count)
+    batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
+    if cascade.engine == "fast":
+        model = cascade.bundle.fast
+
+        def bare(batch):
+            return model.predict_proba(batch)
+    else:
+        model = cascade.bundle.transformer()
+
+        def bare(batch):
+            return model.predict_proba(batch, batch_size=batch_size)
+
+    cascade.classify(batches[0])  # warm up: jieba dictionary, lazy tables, model load
+    bare(batches[0])
+    cascade_rate = _rate(cascade.classify, batches, repeats)
+    bare_rate = _rate(bare, batches, repeats)
+    return {
+        "model_version": cascade.version,
+        "engine": cascade.engine,
+        "texts": len(texts),
+        "mean_chars": round(statistics.mean(map(len, texts)), 1),
+        "batch_size": batch_size,
+        "cascade_posts_per_s": round(cascade_rate, 1),
+        "bare_model_posts_per_s": round(bare_rate, 1),
+        "ratio": round(cascade_rate / bare_rate, 3),
+        "ratio_target": 0.8,
+        "cpu_count": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--engine", choices=["fast", "transformer", "ensemble"], default=None)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sections = {
+        "throughput": throughput(args.texts, args.batch_size, args.repeats, args.engine),
+        "worker_latency": None,  # p50/p95 post creation -> stored verdict: service side
+        "burst": None,  # drain time of 26x the steady rate: service side
+    }
+    print(json.dumps(sections, ensure_ascii=False))
+    return sections
+
+
+if __name__ == "__main__":
+    main()
