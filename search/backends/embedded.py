@@ -25,7 +25,6 @@ import re
 import shutil
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -64,7 +63,7 @@ class EmbeddedBackend(SearchBackend):
         self._alias_path = self.root / f"{index_name}.aliases.json"
         self._guard = threading.Lock()
         self._indexes: dict[str, tantivy.Index] = {}
-        self._thread_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._thread_locks: dict[str, threading.Lock] = {}
         self._alias_cache: tuple[tuple, Aliases] | None = None
         self._last_gc: dict[str, float] = {}
         self._reader = Reader(self)
@@ -117,6 +116,7 @@ class EmbeddedBackend(SearchBackend):
         path.mkdir(parents=True)
         index = tantivy.Index(ix.build_schema(), str(path))
         ix.register_tokenizers(index)
+        index.config_reader(reload_policy="commit")
         with self._guard:
             self._indexes[name] = index
         return name
@@ -216,8 +216,10 @@ class EmbeddedBackend(SearchBackend):
     def _writing(self, name: str, commit: bool = True):
         """Hold the writer of one index version: a thread lock, then tantivy's lock file."""
         index = self.open_index(name)
+        with self._guard:
+            thread_lock = self._thread_locks.setdefault(name, threading.Lock())
         deadline = time.monotonic() + self.lock_timeout
-        with self._thread_locks[name]:
+        with thread_lock:
             delay = 0.005
             while True:
                 try:
@@ -303,10 +305,11 @@ class EmbeddedBackend(SearchBackend):
         now = datetime.now(timezone.utc)
         known = self._reader.versions(index, [p[0] for p in prepared])
         for doc_id, version, document in prepared:
-            if doc_id in known and version <= known[doc_id]:
-                result.stale += 1
-                continue
-            writer.delete_documents_by_term("id", doc_id)
+            if doc_id in known:
+                if version <= known[doc_id]:
+                    result.stale += 1
+                    continue
+                writer.delete_documents_by_term("id", doc_id)
             writer.add_document(document if document is not None else ix.tombstone(doc_id, version, now))
             known[doc_id] = version
             result.applied += 1

@@ -36,3 +36,12 @@ def test_segmented_text_is_space_joined_terms(analyzer):
     text = analyzer.index_text("ＳＫ-ＩＩ 神仙水，真的好用")
     assert text.split() == analyzer.index_terms("ＳＫ-ＩＩ 神仙水，真的好用")
     assert "，" not in text and text == text.lower()
+
+
+def test_catalogue_strings_are_cut_like_any_text_and_forgotten_on_reload():
+    analyzer = Analyzer(["小黑瓶"])
+    title = "兰蔻小黑瓶精华肌底液 50ml"
+    assert analyzer.catalogue_text(title) == analyzer.index_text(title)
+    analyzer.set_vocabulary([])
+    assert analyzer.catalogue_text(title) == analyzer.index_text(title)
+    assert "小黑瓶" not in analyzer.catalogue_text(title).split()
