@@ -188,7 +188,11 @@ class ElasticsearchBackend(SearchBackend):
 
     def bulk(self, actions: Iterable[Action], *, target: str | None = None,
              refresh: bool = False) -> BulkResult:
-        targets = (target,) if target else self.aliases().write
+        write = self.aliases().write
+        if target is not None and target not in write:
+            # Checked because a bulk into a dropped index would make Elasticsearch create it anew.
+            raise BackendUnavailable(f"{target} 已不再写入（重建已取消或已完成）")
+        targets = (target,) if target else write
         if not targets:
             raise BackendUnavailable("索引尚未创建")
         primary = targets[0]

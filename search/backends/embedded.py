@@ -126,7 +126,7 @@ class EmbeddedBackend(SearchBackend):
             index = self._indexes.get(name)
             if index is None:
                 path = self.root / name
-                if not tantivy.Index.exists(str(path)):
+                if not path.is_dir() or not tantivy.Index.exists(str(path)):
                     raise BackendUnavailable(f"搜索索引 {name} 不存在，请重建索引")
                 index = tantivy.Index.open(str(path))
                 ix.register_tokenizers(index)
@@ -177,7 +177,7 @@ class EmbeddedBackend(SearchBackend):
 
     def _drop_version(self, name: str) -> None:
         path = self.root / name
-        if tantivy.Index.exists(str(path)):
+        if path.is_dir() and tantivy.Index.exists(str(path)):
             with self._writing(name, commit=False):    # let an in-flight write finish first
                 pass
         with self._guard:
@@ -215,7 +215,12 @@ class EmbeddedBackend(SearchBackend):
     @contextmanager
     def _writing(self, name: str, commit: bool = True):
         """Hold the writer of one index version: a thread lock, then tantivy's lock file."""
-        index = self.open_index(name)
+        try:
+            index = self.open_index(name)
+        except BackendUnavailable:
+            if name not in self.aliases().write:
+                raise _Swapped from None     # dropped by a finished or aborted rebuild
+            raise
         with self._guard:
             thread_lock = self._thread_locks.setdefault(name, threading.Lock())
         deadline = time.monotonic() + self.lock_timeout
@@ -226,6 +231,8 @@ class EmbeddedBackend(SearchBackend):
                     writer = index.writer(heap_size=self.writer_heap, num_threads=self.writer_threads)
                     break
                 except ValueError as exc:
+                    if not (self.root / name).is_dir():
+                        raise _Swapped from exc      # dropped by a finished or aborted rebuild
                     if "LockBusy" not in str(exc) or time.monotonic() > deadline:
                         raise BackendUnavailable(f"搜索索引 {name} 的写锁获取失败: {exc}") from exc
                     time.sleep(delay)
@@ -279,10 +286,13 @@ class EmbeddedBackend(SearchBackend):
 
     def _apply(self, prepared, target: str | None) -> BulkResult:
         if target is not None:
-            with self._writing(target) as (index, writer):
-                if target not in self.aliases().write:
-                    raise BackendUnavailable(f"{target} 已不再写入（重建已取消或已完成）")
-                return self._write(target, index, writer, prepared)
+            try:
+                with self._writing(target) as (index, writer):
+                    if target not in self.aliases().write:
+                        raise _Swapped
+                    return self._write(target, index, writer, prepared)
+            except _Swapped:
+                raise BackendUnavailable(f"{target} 已不再写入（重建已取消或已完成）") from None
         while True:
             primary = self.aliases().write[:1]
             if not primary:

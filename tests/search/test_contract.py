@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from search.backends.base import (Delete, Flag, InvalidCursor, InvalidQuery, MonthHistogram, Not, Query, Range,
+from search.backends.base import (BackendUnavailable, Delete, Flag, InvalidCursor, InvalidQuery, MonthHistogram, Not, Query, Range,
                                   Term, Terms, TermsFacet, Upsert)
 from tests.search.corpus import (ANTA, BEAUTY, DAILY, LANCOME, SERUM, SPORTS, T0, by_id, corpus, post)
 
@@ -272,4 +272,6 @@ def test_rebuild_helper_and_abort(backend):
     doomed = backend.begin_rebuild()
     backend.abort_rebuild(doomed)
     assert backend.aliases().write == (version,)
+    with pytest.raises(BackendUnavailable):
+        backend.bulk([Upsert(corpus()[0])], target=doomed)
     assert backend.count(Query("")) == 7
