@@ -67,6 +67,7 @@ class EmbeddedBackend(SearchBackend):
         self._alias_cache: tuple[tuple, Aliases] | None = None
         self._last_gc: dict[str, float] = {}
         self._reader = Reader(self)
+        self._pid = os.getpid()
 
     # Aliases --------------------------------------------------------------------------------
     def aliases(self) -> Aliases:
@@ -123,6 +124,9 @@ class EmbeddedBackend(SearchBackend):
 
     def open_index(self, name: str) -> tantivy.Index:
         with self._guard:
+            if self._pid != os.getpid():
+                # Forked (gunicorn, Celery prefork): tantivy's reader threads did not come along.
+                self._indexes, self._thread_locks, self._pid = {}, {}, os.getpid()
             index = self._indexes.get(name)
             if index is None:
                 path = self.root / name

@@ -112,3 +112,32 @@ def test_no_index_yet_is_unavailable_and_unhealthy(tmp_path, analyzer):
         backend.search(Query("小黑瓶"))
     with pytest.raises(BackendUnavailable):
         backend.bulk([Upsert(corpus()[0])])
+
+
+def _use_after_fork(backend, queue, child_wrote, parent_wrote):
+    backend.bulk([Upsert(post(4242, title="子进程写入的帖子"))])
+    child_wrote.set()
+    parent_wrote.wait(30)
+    deadline = time.monotonic() + 5      # the parent's commit arrives without an explicit refresh
+    while backend.count(Query("父进程")) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    queue.put(backend.count(Query("")))
+
+
+def test_a_backend_used_before_a_fork_works_in_the_child(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer)
+    backend.ensure_index()
+    backend.bulk([Upsert(d) for d in corpus()])
+    assert backend.count(Query("")) == len(corpus())      # the parent has opened the index
+    fork = multiprocessing.get_context("fork")
+    queue, child_wrote, parent_wrote = fork.Queue(), fork.Event(), fork.Event()
+    child = fork.Process(target=_use_after_fork, args=(backend, queue, child_wrote, parent_wrote))
+    child.start()
+    assert child_wrote.wait(30)
+    backend.bulk([Upsert(post(4343, title="父进程写入的帖子"))])
+    parent_wrote.set()
+    child.join(60)
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == len(corpus()) + 2
+    backend.refresh()
+    assert backend.count(Query("子进程")) == 1
