@@ -2,9 +2,9 @@
 
 For each label the review threshold is the lowest score at which the validation precision is
 still at least ``target_review`` (the most recall that precision allows), on every source at
-once (see :func:`choose_threshold`); the remove threshold is the lowest score with precision
-``target_remove`` over all sources, and never below the review threshold. Where the validation
-split has too few positives the documented defaults are used; the chosen basis is stored.
+once (see :func:`choose_threshold`); the remove threshold follows the same rule with stricter
+targets and is never below the review threshold. Where the validation split has too few
+positives the documented defaults are used; the chosen basis is stored with the thresholds.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ MIN_POSITIVES = 5
 MIN_NEGATIVES_ONLY = 200
 MIN_SOURCE_POSITIVES = 20
 MIN_REMOVE_POSITIVES = 30
+# The remove band: precision target_remove overall, REMOVE_SOURCE_TARGET on every source with
+# positives, REMOVE_FP_RATE on every negative-only source, and never under DEFAULT_REMOVE_FLOOR.
+REMOVE_SOURCE_TARGET = 0.95
+REMOVE_FP_RATE = 0.001
+DEFAULT_REMOVE_FLOOR = 0.8
 # Scores are never trusted below this, whatever the validation data says.
 FLOOR = 0.2
 
@@ -58,11 +63,23 @@ def _best_f1_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(sorted_scores[int(np.argmax(f1))])
 
 
-def _precision_bound(scores: np.ndarray, truth: np.ndarray, target: float) -> tuple[float, str]:
-    reached = _lowest_threshold_with_precision(scores, truth, target)
-    if reached is not None:
-        return reached, f"precision>={target}"
-    return _best_f1_threshold(scores, truth), "best F1 (precision target not reached)"
+def _bounds(by_source, scores, truth, target, source_target, max_fp_rate, fallback):
+    def precision(s, t, goal):
+        reached = _lowest_threshold_with_precision(s, t, goal)
+        if reached is not None:
+            return reached, f"precision>={goal}"
+        if fallback:
+            return _best_f1_threshold(s, t), "best F1 (precision target not reached)"
+        return None, f"precision {goal} not reached"
+
+    bounds = {"all sources": precision(scores, truth, target)}
+    for source, (s, t) in by_source.items():
+        source_positives, negatives = int(t.sum()), int((t == 0).sum())
+        if source_positives >= MIN_SOURCE_POSITIVES:
+            bounds[source] = precision(s, t, source_target)
+        elif source_positives == 0 and negatives >= MIN_NEGATIVES_ONLY:
+            bounds[source] = (float(np.quantile(s, 1 - max_fp_rate)) + 1e-9, f"fp-rate<={max_fp_rate}")
+    return bounds
 
 
 def choose_threshold(
@@ -82,6 +99,10 @@ def choose_threshold(
     ``max_fp_rate``. So an easy source (FBS spam) does not set the bar for a hard one (SMS), and
     a source of clean text (shopping reviews) bounds the false alarms. Where a precision target
     cannot be reached the best-F1 threshold stands in, and the basis says so.
+
+    The remove threshold follows the same rule with the stricter targets above; it needs
+    ``MIN_REMOVE_POSITIVES`` validation positives and every target reachable, otherwise the label
+    is never removed automatically (review only).
     """
     scores = np.concatenate([s for s, _ in by_source.values()]) if by_source else np.zeros(0)
     truth = np.concatenate([t for _, t in by_source.values()]) if by_source else np.zeros(0)
@@ -92,20 +113,15 @@ def choose_threshold(
             chosen["remove"] = NEVER
         chosen["basis"] = f"default ({positives} validation positives)"
         return chosen
-    bounds = {"all sources": _precision_bound(scores, truth, target_review)}
-    for source, (s, t) in by_source.items():
-        source_positives, negatives = int(t.sum()), int((t == 0).sum())
-        if source_positives >= MIN_SOURCE_POSITIVES:
-            bounds[source] = _precision_bound(s, t, source_target)
-        elif source_positives == 0 and negatives >= MIN_NEGATIVES_ONLY:
-            bounds[source] = (float(np.quantile(s, 1 - max_fp_rate)) + 1e-9, f"fp-rate<={max_fp_rate}")
+    bounds = _bounds(by_source, scores, truth, target_review, source_target, max_fp_rate, fallback=True)
     binding = max(bounds, key=lambda name: bounds[name][0])
     review_t = min(max(FLOOR, bounds[binding][0]), 0.99)
-    remove = _lowest_threshold_with_precision(scores, truth, target_remove) if removable else None
-    if remove is not None and positives < MIN_REMOVE_POSITIVES:
-        # too few examples to trust an automatic removal threshold: keep the default's caution
-        remove = max(remove, DEFAULT_REMOVE)
-    remove_t = max(review_t, 0.5, remove) if remove is not None else NEVER
+    remove_t = NEVER
+    if removable and positives >= MIN_REMOVE_POSITIVES:
+        # the same rule, stricter: where any source cannot reach it, nothing is removed automatically
+        strict = _bounds(by_source, scores, truth, target_remove, REMOVE_SOURCE_TARGET, REMOVE_FP_RATE, fallback=False)
+        if all(value is not None for value, _ in strict.values()):
+            remove_t = max(review_t, DEFAULT_REMOVE_FLOOR, max(value for value, _ in strict.values()))
     predicted = scores >= review_t
     tp = int((predicted & (truth == 1)).sum())
     return {

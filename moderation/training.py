@@ -25,7 +25,7 @@ from moderation.datasets.project import load_project
 from moderation.datasets.sources import LOADERS, load_sources
 from moderation.datasets.splits import FRACTIONS, prepare, split_counts, frozen_test_ids
 from moderation.evaluation import Predictions, suites
-from moderation.labels import LABELS
+from moderation.labels import LABELS, VIOLATION_LABELS
 from moderation.models.fast import FastModel, TrainingSet
 from moderation.models.transformer import TransformerModel, TransformerSettings
 from moderation.rules.engine import match
@@ -110,6 +110,11 @@ def _shared_checksums(root: Path, names: list[str]) -> dict[str, str]:
     return files
 
 
+# The project-written set is our own domain (posts in a shopping community) and small: each of
+# its examples counts this many times in training.
+SOURCE_WEIGHTS = {"project": 5.0}
+
+
 def training_set(examples: list[Example]) -> TrainingSet:
     targets = np.full((len(examples), len(LABELS)), -1, dtype=np.int8)
     for row, example in enumerate(examples):
@@ -121,6 +126,7 @@ def training_set(examples: list[Example]) -> TrainingSet:
         targets=targets,
         categories=[e.category if e.labels.get("complaint") == 1 else None for e in examples],
         severities=[e.severity if e.labels.get("complaint") == 1 else None for e in examples],
+        weights=np.array([SOURCE_WEIGHTS.get(e.source, 1.0) for e in examples]),
     )
 
 
@@ -132,13 +138,27 @@ def _progress(enabled: bool):
     return lambda iterable, desc: tqdm(iterable, desc=desc)
 
 
+def _counts_for(example: Example, label: str) -> bool:
+    """Whether an example bears on ``label``'s thresholds.
+
+    A post that violates another rule (fraud scored as an ad) gets review or removal anyway:
+    flagging it under a neighbouring label is a wrong subtype, not a false alarm, so it does
+    not count against the threshold of a violation label.
+    """
+    if label not in example.labels:
+        return False
+    if label in VIOLATION_LABELS and example.labels[label] == 0:
+        return not any(example.labels.get(other) == 1 for other in VIOLATION_LABELS if other != label)
+    return True
+
+
 def choose_thresholds(examples: list[Example], scored, engine: str, options: TrainOptions) -> dict:
     combined = scored.combined(engine)
     chosen = {}
     for column, label in enumerate(LABELS):
         by_source: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for source in sorted({e.source for e in examples}):
-            rows = [i for i, e in enumerate(examples) if e.source == source and label in e.labels]
+            rows = [i for i, e in enumerate(examples) if e.source == source and _counts_for(e, label)]
             if rows:
                 truth = np.array([examples[i].labels[label] for i in rows], dtype=np.int64)
                 by_source[source] = (combined[rows, column], truth)
@@ -181,7 +201,8 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
     transformer = None
     if not options.fast_only:
         transformer = TransformerModel.train(
-            data.texts, data.targets, options.transformer, base_model=options.base_model, progress=options.progress
+            data.texts, data.targets, options.transformer, base_model=options.base_model,
+            progress=options.progress, repeats=data.weights,
         )
 
     version = registry.new_version_name()

@@ -32,6 +32,7 @@ class TrainingSet:
     targets: np.ndarray  # (n, len(LABELS)) with 1, 0 or -1
     categories: list[str | None]
     severities: list[str | None]
+    weights: np.ndarray | None = None  # per example; None: all 1
 
 
 def _linear(C: float) -> LogisticRegression:
@@ -71,7 +72,8 @@ class FastModel:
                 log.warning("no model head for %s: %d positive, %d negative", label, positives, negatives)
                 continue
             head = CalibratedClassifierCV(_linear(self.C), method="sigmoid", cv=3, ensemble=False)
-            self.heads[label] = head.fit(matrix[known], y)
+            weights = None if data.weights is None else data.weights[known]
+            self.heads[label] = head.fit(matrix[known], y, sample_weight=weights)
         self._fit_triage(matrix, data)
         return self
 

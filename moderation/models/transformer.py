@@ -31,16 +31,19 @@ SETTINGS_FILE = "moderation.json"
 
 @dataclass
 class TransformerSettings:
-    hidden_size: int = 128
-    layers: int = 2
-    heads: int = 2
-    intermediate_size: int = 256
-    max_length: int = 96
+    """Defaults: a small BERT (3 layers, 192 wide) that trains on 100k posts in about 20 minutes
+    on 2 CPU cores; pass a ``base_model`` to fine-tune a bigger local checkpoint instead."""
+
+    hidden_size: int = 192
+    layers: int = 3
+    heads: int = 3
+    intermediate_size: int = 768
+    max_length: int = 128
     vocab_size: int = 6000
     min_char_count: int = 3
-    epochs: float = 1.0
+    epochs: float = 2.0
     batch_size: int = 64
-    learning_rate: float = 1e-3
+    learning_rate: float = 7e-4
     fine_tune_learning_rate: float = 3e-5
     max_minutes: float | None = None
     seed: int = 13
@@ -112,8 +115,13 @@ class TransformerModel:
         settings: TransformerSettings | None = None,
         base_model: Path | None = None,
         progress: bool = True,
+        repeats: np.ndarray | None = None,
     ) -> TransformerModel:
-        """Train on normalised ``texts``; ``targets`` is (n, len(LABELS)) of 1, 0 or -1 (unknown)."""
+        """Train on normalised ``texts``; ``targets`` is (n, len(LABELS)) of 1, 0 or -1 (unknown).
+
+        ``repeats`` (per example, >= 1) shows an example that many times per epoch: the
+        transformer's form of a sample weight.
+        """
         import torch
         from tqdm.auto import tqdm
         from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification, BertTokenizer
@@ -152,7 +160,7 @@ class TransformerModel:
         negatives = ((targets_t == 0).float() * known).sum(0)
         pos_weight = torch.sqrt(negatives / positives.clamp(min=1)).clamp(1.0, 10.0).to(device)
 
-        batches = _length_batches(texts, settings.batch_size, settings.seed)
+        batches = _length_batches(texts, settings.batch_size, settings.seed, repeats)
         total_steps = max(1, int(len(batches) * settings.epochs))
         optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
         warmup = max(1, total_steps // 20)
@@ -195,10 +203,12 @@ class TransformerModel:
         return cls(model, tokenizer, settings.max_length, info)
 
 
-def _length_batches(texts: list[str], batch_size: int, seed: int) -> list[list[int]]:
+def _length_batches(texts: list[str], batch_size: int, seed: int, repeats=None) -> list[list[int]]:
     """Batches of similar length (less padding), in random order."""
     rng = random.Random(seed)
     indices = list(range(len(texts)))
+    if repeats is not None:
+        indices = [i for i in indices for _ in range(max(1, int(repeats[i])))]
     rng.shuffle(indices)
     chunk = batch_size * 50
     batches = []

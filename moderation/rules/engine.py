@@ -143,6 +143,9 @@ def match(text: str) -> RuleResult:
             elif kind == "severity":
                 if severity_floor is None or severities.index(name) > severities.index(severity_floor):
                     severity_floor = name
+                if name == "critical" and not any(h.rule == "complaint.safety_incident" for h in hits):
+                    # a fire, an injury, a poisoning: in a shopping community that is a complaint
+                    hits.append(Hit("complaint.safety_incident", "complaint", (start, end), term, 0.6))
             elif kind == "label" and name == "fake.counterfeit":
                 before = text[max(0, start - _CUE_WINDOW) : start]
                 if received.search(before):

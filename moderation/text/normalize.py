@@ -72,7 +72,9 @@ _EVASIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<=[微薇威维徽])x(?![a-z])"), "信"),
     (re.compile(r"微信信"), "微信"),
     (re.compile(r"(?:加|\+)\s*(?:薇|v(?![a-z])|微(?![\u4e00-\u9fff]))(?!信)"), "加微信"),
+    (re.compile(r"(?:加|\+)\s*v(?=[a-z][-_a-z0-9]{5,})"), "加微信"),
     (re.compile(r"[薇威](?=\s*[:：]?\s*[a-z][-_a-z0-9]{4,})"), "微信"),
+    (re.compile(r"微(?![信博店波])(?=\s*[:：]\s*[a-z][-_a-z0-9]{4,})"), "微信"),
     (re.compile(r"(?<![a-z0-9])v(?=\s*[:：]\s*[a-z0-9])"), "微信"),
     # QQ: 扣扣 叩叩 抠抠 寇寇 蔻蔻 企鹅号 扣号 加q q群 裙
     (re.compile(r"(?:扣扣|叩叩|抠抠|寇寇|蔻蔻|kou\s*kou)(?!子)"), "qq"),
