@@ -156,7 +156,7 @@ class EmbeddedBackend(SearchBackend):
             name = self._create_version()
             self._store_aliases(Aliases(current.read, current.write + (name,)))
         # Wait out writes that resolved the aliases before the new version was added.
-        with self._writing(current.write[0], commit=False):
+        with self._writing(current.write[0], commit=False, check_alias=False):
             pass
         return name
 
@@ -166,7 +166,7 @@ class EmbeddedBackend(SearchBackend):
             if version not in current.write:
                 raise InvalidQuery(f"{version} is not being rebuilt")
             old = [n for n in dict.fromkeys((current.read, *current.write)) if n and n != version]
-            with self._writing(current.write[0], commit=False):
+            with self._writing(current.write[0], commit=False, check_alias=False):
                 self._store_aliases(Aliases(version, (version,)))
         for name in old:
             self._drop_version(name)
@@ -182,7 +182,7 @@ class EmbeddedBackend(SearchBackend):
     def _drop_version(self, name: str) -> None:
         path = self.root / name
         if path.is_dir() and tantivy.Index.exists(str(path)):
-            with self._writing(name, commit=False):    # let an in-flight write finish first
+            with self._writing(name, commit=False, check_alias=False):    # let an in-flight write finish
                 pass
         with self._guard:
             self._indexes.pop(name, None)
@@ -217,8 +217,12 @@ class EmbeddedBackend(SearchBackend):
 
     # Writing --------------------------------------------------------------------------------
     @contextmanager
-    def _writing(self, name: str, commit: bool = True):
-        """Hold the writer of one index version: a thread lock, then tantivy's lock file."""
+    def _writing(self, name: str, commit: bool = True, check_alias: bool = True):
+        """Hold the writer of one index version: a thread lock, then tantivy's lock file.
+
+        With `check_alias`, raises _Swapped when the version left the write alias meanwhile
+        (a finished or aborted rebuild drops it right after taking this same lock).
+        """
         try:
             index = self.open_index(name)
         except BackendUnavailable:
@@ -242,6 +246,8 @@ class EmbeddedBackend(SearchBackend):
                     time.sleep(delay)
                     delay = min(delay * 2, 0.25)
             try:
+                if check_alias and name not in self.aliases().write:
+                    raise _Swapped
                 index.reload()
                 yield index, writer
                 if commit:
@@ -292,8 +298,6 @@ class EmbeddedBackend(SearchBackend):
         if target is not None:
             try:
                 with self._writing(target) as (index, writer):
-                    if target not in self.aliases().write:
-                        raise _Swapped
                     return self._write(target, index, writer, prepared)
             except _Swapped:
                 raise BackendUnavailable(f"{target} 已不再写入（重建已取消或已完成）") from None

@@ -36,9 +36,18 @@ class Reader:
     def _open(self):
         """The read index, one searcher (a consistent view for the whole call) and a compiler."""
         read = self.backend.aliases().read
-        if read is None:
-            raise BackendUnavailable("索引尚未创建")
-        index = self.backend.open_index(read)
+        while True:
+            if read is None:
+                raise BackendUnavailable("索引尚未创建")
+            try:
+                index = self.backend.open_index(read)
+                break
+            except BackendUnavailable:
+                # A rebuild swapped the aliases and dropped this version since we resolved them.
+                again = self.backend.aliases().read
+                if again == read:
+                    raise
+                read = again
         searcher = index.searcher()
         return index, searcher, ix.Compiler(searcher, index.schema, self.backend.analyzer)
 

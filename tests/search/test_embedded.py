@@ -57,6 +57,7 @@ def test_a_rebuild_racing_live_writes_loses_nothing(tmp_path, analyzer):
     database = {d.id: d for d in corpus()}          # stands in for the posts table
     backend.bulk([Upsert(d) for d in database.values()])
     stop = threading.Event()
+    failures = []
 
     def live_writes():
         n = 0
@@ -66,15 +67,31 @@ def test_a_rebuild_racing_live_writes_loses_nothing(tmp_path, analyzer):
             edited = replace(database[100 + n % 20], version=database[100 + n % 20].version + 1,
                              title=f"日常分享 改过{n}次")
             database[new.id], database[edited.id] = new, edited     # commit, then index
-            backend.bulk([Upsert(new), Upsert(edited)])
+            try:
+                backend.bulk([Upsert(new), Upsert(edited)])
+            except Exception as exc:   # noqa: BLE001 - reported by the assertion below
+                failures.append(exc)
+                return
 
-    writer = threading.Thread(target=live_writes)
-    writer.start()
-    version = backend.begin_rebuild()
-    backend.bulk((Upsert(d) for d in list(database.values())), target=version)
-    backend.finish_rebuild(version)
+
+    def reads():
+        while not stop.is_set():
+            try:
+                backend.search(Query("日常分享"), size=5)
+            except Exception as exc:   # noqa: BLE001 - reported by the assertion below
+                failures.append(exc)
+
+    threads = [threading.Thread(target=live_writes), threading.Thread(target=reads)]
+    for thread in threads:
+        thread.start()
+    for _ in range(3):          # swap several times while writes and reads go on
+        version = backend.begin_rebuild()
+        backend.bulk((Upsert(d) for d in list(database.values())), target=version)
+        backend.finish_rebuild(version)
     stop.set()
-    writer.join()
+    for thread in threads:
+        thread.join()
+    assert failures == []
     backend.refresh()
     assert backend.aliases().read == version
     assert backend.count(Query("")) == len(database)
