@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup venv migrate seed model worker web test system-deps bench clean
+.PHONY: run setup venv migrate seed model worker web test system-deps bench bench-web bench-search bench-moderation clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -55,9 +55,18 @@ system-deps:
 test: venv system-deps
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
-bench: venv
+# Benchmarks stay out of CI; each prints one JSON object as its last line.
+bench: bench-web bench-search bench-moderation
+
+bench-web: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench.web
+
+bench-search: venv
+	$(PY) -m bench.search
+
+bench-moderation: venv
+	$(PY) -m bench.moderation
 
 clean:
 	rm -rf instance/ .pytest_cache
