@@ -9,7 +9,8 @@ always possible. ``reload()`` drops the cached model (after a promotion).
 A label's score is the larger of the model score and the rule score (noisy-OR of the rule hits):
 a strong rule (a WeChat handle, 百家乐) is enough on its own, and the model covers what no rule
 lists. With a transformer the model score is the mean of the fast and transformer models
-(engine ``ensemble``); ``MODERATION_ENGINE`` can pin ``fast``, ``transformer`` or ``ensemble``.
+(engine ``ensemble``). The default engine is the one training found best on validation (in the
+manifest); ``MODERATION_ENGINE`` can pin ``fast``, ``transformer`` or ``ensemble``.
 
 Decision: ``remove`` if any violation label reaches its remove threshold, else ``review`` if any
 reaches its review threshold (or a collaboration post lacks its disclosure), else ``allow``.
@@ -81,6 +82,8 @@ class Cascade:
     def __init__(self, bundle: registry.ModelBundle | None, engine: str | None = None) -> None:
         self.bundle = bundle
         self.version = bundle.version if bundle else RULES_ONLY
+        if engine is None and bundle is not None:
+            engine = bundle.manifest.get("default_engine")
         if engine is None:
             engine = "ensemble" if bundle is not None and bundle.has_transformer else "fast"
         if engine not in ENGINES:

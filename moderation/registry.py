@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 CHECKSUMS = "CHECKSUMS.json"
+_transformer_lock = threading.Lock()
 
 
 class ModelStoreError(RuntimeError):
@@ -49,9 +51,11 @@ class ModelBundle:
     def transformer(self):
         """The transformer model, loaded on first use (once per process per bundle)."""
         if self._transformer is None and self.has_transformer:
-            from moderation.models.transformer import TransformerModel
+            with _transformer_lock:
+                if self._transformer is None:
+                    from moderation.models.transformer import TransformerModel
 
-            self._transformer = TransformerModel.load(self.path / "transformer")
+                    self._transformer = TransformerModel.load(self.path / "transformer")
         return self._transformer
 
 

@@ -18,6 +18,8 @@ DEFAULT_REMOVE = 0.97
 NEVER = 1.01  # a threshold no score reaches: the band is off
 MIN_POSITIVES = 5
 MIN_NEGATIVES_ONLY = 200
+# The false-alarm rate allowed on a validation source that has only negatives for a label.
+MAX_FP_RATE = 0.005
 MIN_SOURCE_POSITIVES = 20
 MIN_REMOVE_POSITIVES = 30
 # The remove band: precision target_remove overall, REMOVE_SOURCE_TARGET on every source with
@@ -88,7 +90,7 @@ def choose_threshold(
     target_remove: float,
     removable: bool = True,
     source_target: float = 0.8,
-    max_fp_rate: float = 0.005,
+    max_fp_rate: float | None = None,
 ) -> dict:
     """Thresholds for one label from validation scores and 0/1 truth, per source.
 
@@ -104,6 +106,7 @@ def choose_threshold(
     ``MIN_REMOVE_POSITIVES`` validation positives and every target reachable, otherwise the label
     is never removed automatically (review only).
     """
+    max_fp_rate = MAX_FP_RATE if max_fp_rate is None else max_fp_rate
     scores = np.concatenate([s for s, _ in by_source.values()]) if by_source else np.zeros(0)
     truth = np.concatenate([t for _, t in by_source.values()]) if by_source else np.zeros(0)
     positives = int(truth.sum())

@@ -187,7 +187,7 @@ def _engines(bundle: registry.ModelBundle) -> list[str]:
 
 
 def default_engine(bundle: registry.ModelBundle) -> str:
-    return "ensemble" if bundle.has_transformer else "fast"
+    return bundle.manifest.get("default_engine") or ("ensemble" if bundle.has_transformer else "fast")
 
 
 def train(options: TrainOptions, root: Path) -> TrainReport:
@@ -211,6 +211,12 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
     val = by_split["val"] or by_split["train"]
     scored_val = Cascade(bundle, engine=default_engine(bundle)).score([e.meta["norm"] for e in val], normalized=True)
     bundle.thresholds = {engine: choose_thresholds(val, scored_val, engine, options) for engine in engines}
+    val_macro_f1 = {
+        engine: Predictions(val, scored_val, engine, bundle.thresholds[engine]).label_report(list(range(len(val))))["macro_f1"]
+        for engine in engines
+    }
+    # the engine the cascade uses unless told otherwise: the best on validation, not on test
+    bundle.manifest["default_engine"] = max(engines, key=lambda engine: (val_macro_f1[engine], engine == "fast"))
     metrics = evaluate_bundle(bundle, by_split["test"], engines)
 
     test_uids, test_hash = frozen_test_ids(examples)
@@ -226,6 +232,7 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
         "train_label_counts": fast.trained_on,
         "engines": engines,
         "default_engine": default_engine(bundle),
+        "validation_macro_f1": val_macro_f1,
         "threshold_targets": {"review_precision": options.target_review, "remove_precision": options.target_remove},
         "transformer": transformer.info if transformer else None,
     }

@@ -48,8 +48,9 @@ def test_the_bundle_loads_the_transformer_lazily_and_the_cascade_uses_it(tiny_ve
     root, report = tiny_version
     bundle = registry.load_version(report.path)
     assert bundle.has_transformer and bundle._transformer is None
-    cascade = Cascade(bundle)
-    assert cascade.engine == "ensemble"
+    assert Cascade(bundle).engine == bundle.manifest["default_engine"]  # best on validation
+    assert set(bundle.manifest["validation_macro_f1"]) == {"fast", "transformer", "ensemble"}
+    cascade = Cascade(bundle, engine="ensemble")
     (verdict,) = cascade.classify(["高仿AJ莆田纯原，加薇❤：xie8899"])
     assert bundle._transformer is not None
     assert verdict.engine == "ensemble"
