@@ -43,7 +43,7 @@ class TransformerSettings:
     min_char_count: int = 3
     epochs: float = 2.0
     batch_size: int = 64
-    learning_rate: float = 7e-4
+    learning_rate: float = 3e-4
     fine_tune_learning_rate: float = 3e-5
     max_minutes: float | None = None
     seed: int = 13
@@ -158,7 +158,7 @@ class TransformerModel:
         known = (targets_t >= 0).float()
         positives = ((targets_t == 1).float() * known).sum(0)
         negatives = ((targets_t == 0).float() * known).sum(0)
-        pos_weight = torch.sqrt(negatives / positives.clamp(min=1)).clamp(1.0, 10.0).to(device)
+        pos_weight = torch.sqrt(negatives / positives.clamp(min=1)).clamp(1.0, 5.0).to(device)
 
         batches = _length_batches(texts, settings.batch_size, settings.seed, repeats)
         total_steps = max(1, int(len(batches) * settings.epochs))
@@ -210,7 +210,9 @@ def _length_batches(texts: list[str], batch_size: int, seed: int, repeats=None) 
     if repeats is not None:
         indices = [i for i in indices for _ in range(max(1, int(repeats[i])))]
     rng.shuffle(indices)
-    chunk = batch_size * 50
+    # small chunks: batches of similar length but still of mixed sources (one source per batch
+    # made the heads of the other labels drift)
+    chunk = batch_size * 4
     batches = []
     for start in range(0, len(indices), chunk):
         part = sorted(indices[start : start + chunk], key=lambda i: len(texts[i]))
