@@ -239,8 +239,10 @@ class EmbeddedBackend(SearchBackend):
                     writer = index.writer(heap_size=self.writer_heap, num_threads=self.writer_threads)
                     break
                 except ValueError as exc:
-                    if not (self.root / name).is_dir():
-                        raise _Swapped from exc      # dropped by a finished or aborted rebuild
+                    # Dropped by a finished or aborted rebuild, or being deleted right now (the
+                    # directory can still exist while its files go): the alias has moved on first.
+                    if not (self.root / name).is_dir() or name not in self.aliases().write:
+                        raise _Swapped from exc
                     if "LockBusy" not in str(exc) or time.monotonic() > deadline:
                         raise BackendUnavailable(f"搜索索引 {name} 的写锁获取失败: {exc}") from exc
                     time.sleep(delay)
