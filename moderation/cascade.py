@@ -64,6 +64,8 @@ class Scored:
     transformer: np.ndarray | None
 
     def model_scores(self, engine: str) -> np.ndarray | None:
+        if engine == "rules":
+            return None
         if engine == "fast":
             return self.fast
         if engine == "transformer":
@@ -90,7 +92,7 @@ class Cascade:
             raise ValueError(f"unknown engine {engine!r}; one of {ENGINES}")
         if engine != "fast" and (bundle is None or not bundle.has_transformer):
             raise ValueError(f"engine {engine!r} needs a model version with a transformer")
-        self.engine = engine
+        self.engine = engine if bundle is not None else "rules"
         self.thresholds = (bundle.thresholds.get(engine) if bundle else None) or default_thresholds()
 
     # scoring --------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ class Cascade:
         if fast_model is not None:
             matrix = fast_model.transform(norms, [r.tags for r in rules])
             fast_scores = fast_model.predict_matrix(matrix)
-        if self.engine != "fast":
+        if self.engine in ("transformer", "ensemble"):
             transformer_scores = self.bundle.transformer().predict_proba(norms, batch_size=batch_size)
         return Scored(norms, rules, matrix, fast_scores, transformer_scores)
 

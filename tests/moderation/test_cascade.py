@@ -19,6 +19,7 @@ def test_rules_only_bands(rules_only):
     for verdict in (clean, handle, gambling):
         assert set(verdict.scores) == set(LABELS)
         assert verdict.model_version == RULES_ONLY
+        assert verdict.engine == "rules"
 
 
 def test_a_complaint_is_not_a_violation(rules_only):
