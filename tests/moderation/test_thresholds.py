@@ -37,3 +37,11 @@ def test_complaint_is_never_removed():
 def test_band():
     threshold = {"review": 0.5, "remove": 0.9}
     assert [band(s, threshold) for s in (0.1, 0.5, 0.95)] == ["allow", "review", "remove"]
+
+
+def test_a_transformer_engine_must_beat_the_fast_one_by_a_margin():
+    from moderation.training import choose_default_engine
+
+    assert choose_default_engine({"fast": 0.70, "transformer": 0.65, "ensemble": 0.705}) == "fast"
+    assert choose_default_engine({"fast": 0.70, "transformer": 0.65, "ensemble": 0.72}) == "ensemble"
+    assert choose_default_engine({"fast": 0.70}) == "fast"
