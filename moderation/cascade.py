@@ -28,11 +28,11 @@ import numpy as np
 
 from moderation import registry
 from moderation.config import model_root
-from moderation.labels import ALLOW, DECISIONS, LABELS, REVIEW, VIOLATION_LABELS
+from moderation.labels import ALLOW, LABELS, REMOVE, REVIEW, VIOLATION_LABELS
 from moderation.rules.engine import RuleResult, match
 from moderation.signals.context import apply_context
 from moderation.text.normalize import normalize
-from moderation.thresholds import band, default_thresholds
+from moderation.thresholds import default_thresholds
 from moderation.triage import triage
 
 RULES_ONLY = "rules-only"
@@ -116,36 +116,58 @@ class Cascade:
             return []
         scored = self.score(texts)
         combined = scored.combined(self.engine)
-        category_probs = severity_probs = None
-        if scored.matrix is not None:
-            category_probs, severity_probs = self.bundle.fast.triage(scored.matrix)
+        review = np.array([self.thresholds[label]["review"] for label in LABELS])
+        remove = np.array([self.thresholds[label]["remove"] for label in LABELS])
+        violation = np.array([label in VIOLATION_LABELS for label in LABELS])
+        rounded = np.round(combined, 6)
+        score_rows = rounded.tolist()
+        flag_rows = (rounded >= review).tolist()
+        removes = ((rounded >= review) & violation & (rounded >= remove)).any(axis=1).tolist()
+        reviews = ((rounded >= review) & violation).any(axis=1).tolist()
+        rows = []
+        for row in range(len(texts)):
+            scores = dict(zip(LABELS, score_rows[row]))
+            flags, to_remove, to_review = flag_rows[row], removes[row], reviews[row]
+            context_evidence: list[dict] = []
+            if context and context[row]:
+                scores, context_evidence, force_review = apply_context(scores, context[row])
+                vector = np.array([scores[label] for label in LABELS])
+                flagged = vector >= review
+                flags = flagged.tolist()
+                to_remove = bool((flagged & violation & (vector >= remove)).any())
+                to_review = bool((flagged & violation).any()) or force_review
+            decision = REMOVE if to_remove else REVIEW if to_review else ALLOW
+            labels = [label for label, flagged in zip(LABELS, flags) if flagged]
+            rows.append((scores, labels, decision, context_evidence))
+        complaints = self._triage(scored, [i for i, row in enumerate(rows) if "complaint" in row[1]])
         verdicts = []
-        for row, rules in enumerate(scored.rules):
-            scores = {label: round(float(combined[row, i]), 6) for i, label in enumerate(LABELS)}
-            scores, context_evidence, force_review = apply_context(scores, context[row] if context else None)
-            labels = [label for label in LABELS if scores[label] >= self.thresholds[label]["review"]]
-            decision = max(
-                (band(scores[label], self.thresholds[label]) for label in VIOLATION_LABELS),
-                key=DECISIONS.index,
-                default=ALLOW,
-            )
-            if force_review and decision == ALLOW:
-                decision = REVIEW
-            complaint = None
-            if "complaint" in labels:
-                complaint = triage(
-                    rules,
-                    None if category_probs is None else category_probs[row],
-                    None if severity_probs is None else severity_probs[row],
-                )
-            evidence = [hit.as_evidence() for hit in rules.hits] + context_evidence
+        for row, (scores, labels, decision, context_evidence) in enumerate(rows):
+            evidence = [hit.as_evidence() for hit in scored.rules[row].hits] + context_evidence
             if scored.matrix is not None:
                 for label in labels:
                     terms = self.bundle.fast.top_terms(scored.matrix, row, label)
                     if terms:
                         evidence.append({"rule": "model.top_terms", "label": label, "terms": terms})
-            verdicts.append(Verdict(scores, labels, decision, complaint, self.version, self.engine, evidence))
+            verdicts.append(
+                Verdict(scores, labels, decision, complaints.get(row), self.version, self.engine, evidence)
+            )
         return verdicts
+
+    def _triage(self, scored: Scored, rows: list[int]) -> dict[int, dict]:
+        """Category and severity for the rows flagged as complaints (the triage heads run on those only)."""
+        if not rows:
+            return {}
+        category_probs = severity_probs = None
+        if scored.matrix is not None:
+            category_probs, severity_probs = self.bundle.fast.triage(scored.matrix[rows])
+        return {
+            row: triage(
+                scored.rules[row],
+                None if category_probs is None else category_probs[k],
+                None if severity_probs is None else severity_probs[k],
+            )
+            for k, row in enumerate(rows)
+        }
 
 
 _cached: dict[tuple, Cascade] = {}

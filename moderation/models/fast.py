@@ -113,12 +113,13 @@ class FastModel:
         if head is None:
             return []
         coef = head.calibrated_classifiers_[0].estimator.coef_[0]
-        vector = matrix.getrow(row)
-        contributions = vector.data * coef[vector.indices]
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        indices, values = matrix.indices[start:end], matrix.data[start:end]
+        contributions = values * coef[indices]
         order = np.argsort(-contributions)[:k]
         names = self.space.names
         return [
-            {"term": str(names[vector.indices[i]]), "weight": round(float(contributions[i]), 4)}
+            {"term": str(names[indices[i]]), "weight": round(float(contributions[i]), 4)}
             for i in order
             if contributions[i] > 0
         ]
@@ -127,7 +128,14 @@ class FastModel:
 def _aligned(head: LogisticRegression | None, matrix, classes: tuple[str, ...]) -> np.ndarray | None:
     if head is None:
         return None
-    probabilities = head.predict_proba(matrix)
+    # multinomial logistic regression: softmax of the linear scores, computed directly (the
+    # estimator's own predict_proba spends more time validating a small batch than computing it)
+    logits = np.asarray(matrix @ head.coef_.T) + head.intercept_
+    if logits.shape[1] == 1:
+        logits = np.hstack([-logits, logits]) / 2
+    logits -= logits.max(axis=1, keepdims=True)
+    probabilities = np.exp(logits)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
     aligned = np.zeros((matrix.shape[0], len(classes)))
     for column, name in enumerate(head.classes_):
         aligned[:, classes.index(name)] = probabilities[:, column]

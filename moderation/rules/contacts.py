@@ -21,6 +21,8 @@ class ContactRule:
     name: str
     pattern: re.Pattern[str]
     strength: float
+    # a cheap test that must pass before the regex is tried (most posts have no handle at all)
+    needs: re.Pattern[str] | None = None
 
 
 CONTACT_RULES = (
@@ -28,20 +30,25 @@ CONTACT_RULES = (
         "contact.wechat",
         re.compile(rf"微信(?:号)?\s*(?:[:是为]|号码)?\s*(?P<handle>{_HANDLE}|{_MOBILE})(?![a-z0-9])"),
         0.9,
+        re.compile("微信"),
     ),
     ContactRule(
         "contact.qq",
         re.compile(r"(?:qq|群)\s*(?:号|群|号码)?\s*[:是]?\s*(?P<handle>\d{5,11})(?!\d)"),
         0.85,
+        re.compile(r"\d{5}"),
     ),
     ContactRule(
         "contact.telegram",
         re.compile(r"(?:telegram|tg|飞机|纸飞机)\s*(?:号)?\s*[:]?\s*@?(?P<handle>[a-z][a-z0-9_]{4,31})"),
         0.85,
+        re.compile("tg|telegram|飞机"),
     ),
-    ContactRule("contact.mention_handle", re.compile(r"(?<![a-z0-9])@(?P<handle>[a-z][a-z0-9_]{4,31})\b"), 0.2),
-    ContactRule("contact.mobile", re.compile(rf"(?<!\d)(?P<handle>{_MOBILE})(?!\d)"), 0.7),
-    ContactRule("contact.hotline", re.compile(r"(?<!\d)(?P<handle>[48]00\d{7})(?!\d)"), 0.45),
+    ContactRule(
+        "contact.mention_handle", re.compile(r"(?<![a-z0-9])@(?P<handle>[a-z][a-z0-9_]{4,31})\b"), 0.2, re.compile("@")
+    ),
+    ContactRule("contact.mobile", re.compile(rf"(?<!\d)(?P<handle>{_MOBILE})(?!\d)"), 0.7, re.compile(r"\d{11}")),
+    ContactRule("contact.hotline", re.compile(r"(?<!\d)(?P<handle>[48]00\d{7})(?!\d)"), 0.45, re.compile(r"\d{10}")),
     ContactRule(
         "contact.link",
         re.compile(
@@ -50,6 +57,7 @@ CONTACT_RULES = (
             r"\.(?:com|cn|net|org|top|xyz|vip|cc|shop|club|info|site|me|io)(?![a-z])(?:/[^\s]*)?)"
         ),
         0.6,
+        re.compile(r"\.|www|http"),
     ),
 )
 
@@ -73,6 +81,8 @@ def find_contacts(text: str) -> list[ContactHit]:
     hits: list[ContactHit] = []
     taken: list[tuple[int, int]] = []
     for rule in CONTACT_RULES:
+        if rule.needs is not None and not rule.needs.search(text):
+            continue
         for match in rule.pattern.finditer(text):
             start, end = match.span("handle")
             if any(start < t_end and t_start < end for t_start, t_end in taken):

@@ -9,7 +9,7 @@ received a fake ("收到的是高仿") is complaining, which is evidence for ``c
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from moderation.labels import LABELS
@@ -31,9 +31,8 @@ class Hit:
     strength: float
 
     def as_evidence(self) -> dict:
-        evidence = asdict(self)
-        evidence["span"] = list(self.span)
-        return evidence
+        return {"rule": self.rule, "label": self.label, "span": list(self.span), "text": self.text,
+                "strength": self.strength}
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,8 @@ def noisy_or(strengths: list[float]) -> float:
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:
     # "刷单兼职" also contains "刷单": count the longer term only, or noisy-OR counts it twice.
+    if len(hits) < 2:
+        return hits
     return [
         hit
         for hit in hits

@@ -121,6 +121,16 @@ def _drop_invisible(text: str) -> str:
     return text.translate(_invisible_table())
 
 
+@lru_cache(maxsize=1)
+def _character_table() -> dict[int, str | None]:
+    """Traditional -> simplified, homoglyphs -> Latin and invisible -> deleted, as one table, so
+    that the per-character work is one ``str.translate``. The three never map the same key."""
+    table: dict[int, str | None] = dict(_invisible_table())
+    table.update(_traditional_table())
+    table.update({code: value for code, value in _HOMOGLYPHS.items()})
+    return table
+
+
 def _join_spaced_singles(text: str) -> str:
     """Join runs of three or more single characters split by separators: "w w w . x x . c o m"."""
     tokens = text.split(" ")
@@ -156,8 +166,7 @@ def normalize(text: str) -> str:
         return ""
     text = _RUNIC.sub("", text)
     text = unicodedata.normalize("NFKC", text).lower()
-    text = text.translate(_traditional_table()).translate(_HOMOGLYPHS)
-    text = _drop_invisible(text)
+    text = text.translate(_character_table())
     text = _SPACES.sub(" ", text).strip()
     text = _join_spaced_singles(text)
     text = _SPLIT_WORD.sub(lambda m: _SPLIT_WORD_SEPS.sub("", m.group(0)), text)
