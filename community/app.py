@@ -46,10 +46,8 @@ def create_app(test_config=None):
 
 def _register_optional(app):
     """Other packages plug in here; the factory is the only place community meets them."""
-    import importlib.util
+    from moderation.plugin import register as register_moderation
+    from search.plugin import register as register_search
 
-    import moderation.verdicts  # noqa: F401  (its tables join the metadata and the migrations)
-
-    if importlib.util.find_spec("moderation.cli") is not None:
-        from moderation.cli import moderation_cli
-        app.cli.add_command(moderation_cli)
+    register_moderation(app, api)
+    register_search(app, api)

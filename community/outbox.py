@@ -22,10 +22,22 @@ def emit(topic, aggregate_type, aggregate_id, **payload):
     return event
 
 
+def after_commit(callback):
+    """Run `callback()` after the next `commit()` succeeds (cache bumps and the like)."""
+    db.session.info.setdefault("after_commit", []).append(callback)
+
+
 def commit():
     """The one commit of a use case: commit, then nudge the relay if events were written."""
     pending = db.session.info.pop("outbox_pending", False)
-    db.session.commit()
+    callbacks = db.session.info.pop("after_commit", [])
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.info.pop("after_commit", None)
+        raise
+    for callback in callbacks:
+        callback()
     if pending:
         nudge()
 

@@ -14,10 +14,11 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community import feedcache, outbox
+from community import outbox
 from community.extensions import db
 from community.models import Post
 from community.models.base import UTCDateTime, utcnow
+from community.services.posts import change_visibility
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +90,14 @@ def classify_and_apply(post_id, content_version, classify):
                       decision=result.decision, complaint=result.complaint, evidence=result.evidence,
                       context=context)
     db.session.add(verdict)
-    previous, post.visibility = post.visibility, _new_visibility(post, verdict)
     db.session.flush()
     outbox.emit("verdict.recorded", "post", post.id, verdict_id=verdict.id, version=content_version,
                 decision=verdict.decision, labels=verdict.labels, complaint=verdict.complaint)
-    if post.visibility != previous:
-        outbox.emit("post.visibility_changed", "post", post.id, version=content_version,
-                    visibility=post.visibility, previous=previous)
+    change_visibility(post, _new_visibility(post, verdict), reason=f"verdict:{verdict.decision}",
+                      verdict_id=verdict.id)
     try:
         outbox.commit()
     except IntegrityError:
         db.session.rollback()  # a concurrent run stored the same verdict first
         return "duplicate"
-    if post.visibility != previous:
-        feedcache.bump(post.circle.slug)
     return verdict.decision

@@ -6,7 +6,7 @@ from community.errors import Forbidden, NotFound, ValidationFailed
 from community.extensions import db
 from community.models import Circle, Collaboration, Membership, Order, Post, PostImage, PostProduct, Product
 from community.models.base import utcnow
-from community.models.posts import MAX_IMAGES, POST_TYPES
+from community.models.posts import MAX_IMAGES, POST_TYPES, VISIBILITIES
 from community.ranking import hot_score
 from community.services.accounts import ensure_can_write
 
@@ -152,6 +152,25 @@ def edit_post(actor, post_id, title=None, body=None, product_skus=None, order_no
     outbox.commit()
     feedcache.bump(post.circle.slug)
     return post
+
+
+def change_visibility(post, visibility, reason, actor_id=None, **payload):
+    """Hide, hold or restore a post for moderation; the caller commits with `outbox.commit()`.
+
+    Emits `post.visibility_changed` (search and the feeds follow it) and bumps the circle's feed
+    cache once the commit succeeds. Returns whether anything changed. A deleted post stays deleted.
+    """
+    if visibility not in VISIBILITIES or visibility == "deleted":
+        raise ValueError(f"not a moderation visibility: {visibility!r}")
+    previous = post.visibility
+    if previous == "deleted" or previous == visibility:
+        return False
+    post.visibility = visibility
+    outbox.emit("post.visibility_changed", "post", post.id, version=post.content_version,
+                visibility=visibility, previous=previous, reason=reason, actor_id=actor_id, **payload)
+    slug = post.circle.slug
+    outbox.after_commit(lambda: feedcache.bump(slug))
+    return True
 
 
 def delete_post(actor, post_id):

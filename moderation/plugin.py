@@ -1,0 +1,9 @@
+"""How moderation plugs into the Flask app: its tables, CLI commands, blueprints."""
+
+
+def register(app, api):
+    """Called once by community's app factory; `api` is the flask-smorest Api for /api/v1."""
+    import moderation.verdicts  # noqa: F401  (its tables join the metadata and the migrations)
+    from moderation.cli import moderation_cli
+
+    app.cli.add_command(moderation_cli)
