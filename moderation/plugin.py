@@ -3,7 +3,8 @@
 
 def register(app, api):
     """Called once by community's app factory; `api` is the flask-smorest Api for /api/v1."""
-    import moderation.verdicts  # noqa: F401  (its tables join the metadata and the migrations)
+    import moderation.fingerprints  # noqa: F401  (tables join the metadata and the migrations)
+    import moderation.verdicts  # noqa: F401
     from moderation.cli import moderation_cli
 
     app.cli.add_command(moderation_cli)

@@ -19,6 +19,7 @@ from community.extensions import db
 from community.models import Post
 from community.models.base import UTCDateTime, utcnow
 from community.services.posts import change_visibility
+from moderation import fingerprints
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,11 @@ def classify_and_apply(post_id, content_version, classify):
         return "missing"
     if post.content_version != content_version:
         return "stale"  # the newer version's own event classifies the current text
+    text = f"{post.title}\n{post.body}"
     context = post_context(post)
-    result = classify([f"{post.title}\n{post.body}"], [context])[0]
+    extra_context, extra_evidence = fingerprints.signals(post, text)
+    context.update(extra_context)
+    result = classify([text], [context])[0]
     exists = db.session.scalar(select(Verdict.id).where(
         Verdict.post_id == post.id, Verdict.content_version == content_version,
         Verdict.model_version == result.model_version))
@@ -87,7 +91,8 @@ def classify_and_apply(post_id, content_version, classify):
         return "duplicate"
     verdict = Verdict(post_id=post.id, content_version=content_version, model_version=result.model_version,
                       engine=result.engine, scores=result.scores, labels=result.labels,
-                      decision=result.decision, complaint=result.complaint, evidence=result.evidence,
+                      decision=result.decision, complaint=result.complaint,
+                      evidence=list(result.evidence) + extra_evidence,
                       context=context)
     db.session.add(verdict)
     db.session.flush()
