@@ -51,6 +51,9 @@ def load_config(env=None):
         "CELERY_BROKER_DIR": str(broker_dir),
         "OUTBOX_SWEEP_SECONDS": _int(env, "OUTBOX_SWEEP_SECONDS", 5),
         "CELERY_VISIBILITY_TIMEOUT": _int(env, "CELERY_VISIBILITY_TIMEOUT", 300),
+        # A post still without a verdict this long after its last change is sent to classify again.
+        "MODERATION_RECONCILE_SECONDS": _int(env, "MODERATION_RECONCILE_SECONDS", 60),
+        "MODERATION_RECONCILE_GRACE_SECONDS": _int(env, "MODERATION_RECONCILE_GRACE_SECONDS", 120),
         "OUTBOX_NUDGE": env.get("OUTBOX_NUDGE", "1") != "0",
         "PASSWORD_TIME_COST": _int(env, "PASSWORD_TIME_COST", 2),
         "PASSWORD_MEMORY_COST": _int(env, "PASSWORD_MEMORY_COST", 19456),

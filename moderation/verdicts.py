@@ -106,3 +106,20 @@ def classify_and_apply(post_id, content_version, classify):
         db.session.rollback()  # a concurrent run stored the same verdict first
         return "duplicate"
     return verdict.decision
+
+
+RECONCILE_WINDOW = timedelta(days=2)
+
+
+def unclassified(grace_seconds, limit=500):
+    """(post id, content version) of public or held posts whose current text has no verdict yet,
+    last changed between `grace_seconds` and two days ago (older ones were swept long since)."""
+    now = utcnow()
+    changed = func.coalesce(Post.edited_at, Post.created_at)
+    has_verdict = select(Verdict.id).where(Verdict.post_id == Post.id,
+                                           Verdict.content_version == Post.content_version).exists()
+    return db.session.execute(
+        select(Post.id, Post.content_version)
+        .where(Post.visibility.in_(("visible", "pending")), changed <= now - timedelta(seconds=grace_seconds),
+               changed >= now - RECONCILE_WINDOW, ~has_verdict)
+        .order_by(Post.id).limit(limit)).all()

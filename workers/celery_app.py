@@ -58,6 +58,10 @@ def celery_init_app(app):
                 "task": "workers.relay.relay_outbox",
                 "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
             },
+            "moderation-reconcile": {
+                "task": "workers.moderation.reconcile_verdicts",
+                "schedule": float(app.config["MODERATION_RECONCILE_SECONDS"]),
+            },
         },
     )
     celery_app.conf.update(app.config.get("CELERY", {}))

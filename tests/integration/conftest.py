@@ -122,8 +122,16 @@ def clean_db(app):
 
 @pytest.fixture
 def redis_broker():
+    """The machine's Redis as broker; its database is emptied before and after, so a message a
+    killed worker left unacknowledged cannot reach the next test's worker."""
+    import redis
+
     require_port(REDIS_URL, "Redis")
-    return REDIS_URL
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture

@@ -68,3 +68,20 @@ def test_idempotent_per_version_and_stale_versions_skip(app, client, world):
 
 def test_missing_post_is_logged_and_ignored(app):
     assert _run(app, 987654) == "missing"
+
+
+def test_reconcile_finds_posts_whose_current_text_has_no_verdict(app, client, world):
+    from moderation.verdicts import unclassified
+
+    post_id = _create(client, world)
+    with app.app_context():
+        assert (post_id, 1) in unclassified(0)
+        assert (post_id, 1) not in unclassified(3600)  # still inside the grace period
+    _run(app, post_id)
+    with app.app_context():
+        assert all(pid != post_id for pid, _ in unclassified(0))
+    resp = client.patch(f"/api/v1/posts/{post_id}", json={"body": "改了一下内容，补充使用感受。"},
+                        headers=auth(world.author_token))
+    assert resp.status_code == 200, resp.json
+    with app.app_context():
+        assert (post_id, 2) in unclassified(0)
