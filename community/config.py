@@ -54,6 +54,11 @@ def load_config(env=None):
         # A post still without a verdict this long after its last change is sent to classify again.
         "MODERATION_RECONCILE_SECONDS": _int(env, "MODERATION_RECONCILE_SECONDS", 60),
         "MODERATION_RECONCILE_GRACE_SECONDS": _int(env, "MODERATION_RECONCILE_GRACE_SECONDS", 120),
+        # Search: the embedded index in SEARCH_DIR unless ELASTICSEARCH_URL names a cluster.
+        "ELASTICSEARCH_URL": env.get("ELASTICSEARCH_URL") or None,
+        "SEARCH_DIR": env.get("SEARCH_DIR") or str(instance / "search"),
+        "SEARCH_ENGAGEMENT_SECONDS": _int(env, "SEARCH_ENGAGEMENT_SECONDS", 30),
+        "SEARCH_RECONCILE_SECONDS": _int(env, "SEARCH_RECONCILE_SECONDS", 600),
         "OUTBOX_NUDGE": env.get("OUTBOX_NUDGE", "1") != "0",
         "PASSWORD_TIME_COST": _int(env, "PASSWORD_TIME_COST", 2),
         "PASSWORD_MEMORY_COST": _int(env, "PASSWORD_MEMORY_COST", 19456),

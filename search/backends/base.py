@@ -364,6 +364,10 @@ class SearchBackend(abc.ABC):
         """How many posts match."""
 
     @abc.abstractmethod
+    def live_versions(self, ids: Sequence[int]) -> dict[int, int]:
+        """The version of each id that has a live (searchable) document in the read index."""
+
+    @abc.abstractmethod
     def aggregate_authors(self, query: Query, *, size: int = 20, sample: int = 500) -> list[AuthorBucket]:
         """Authors of the `sample` most relevant matches, by the sum of their relevance."""
 

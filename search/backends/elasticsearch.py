@@ -277,6 +277,14 @@ class ElasticsearchBackend(SearchBackend):
                 out[facet.name] = [Bucket(cast(b["key"]), b["doc_count"]) for b in buckets]
         return out
 
+    def live_versions(self, ids: Sequence[int]) -> dict[int, int]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        with _translated_errors():
+            found = self.client.mget(index=self.read_alias, ids=[str(i) for i in ids], source=False)
+        return {int(d["_id"]): d["_version"] for d in found["docs"] if d.get("found")}
+
     def aggregate_authors(self, query: Query, *, size: int = 20, sample: int = 500) -> list[AuthorBucket]:
         if not 1 <= size <= 1000 or not 1 <= sample <= 10000:
             raise InvalidQuery("size must be 1..1000 and sample 1..10000")

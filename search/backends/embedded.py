@@ -355,6 +355,9 @@ class EmbeddedBackend(SearchBackend):
     def count(self, query: Query) -> int:
         return self._reader.count(query)
 
+    def live_versions(self, ids: Sequence[int]) -> dict[int, int]:
+        return self._reader.live_versions(ids)
+
     def aggregate_authors(self, query: Query, *, size: int = 20, sample: int = 500):
         if not 1 <= size <= 1000 or not 1 <= sample <= 10000:
             raise InvalidQuery("size must be 1..1000 and sample 1..10000")

@@ -68,6 +68,18 @@ class Reader:
             known[doc_id] = max(version, known.get(doc_id, 0))
         return known
 
+    def live_versions(self, ids: Sequence[int]) -> dict[int, int]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        index, searcher, _ = self._open()
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(index.schema, "id", ids)),
+            (tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "live", True))])
+        result = searcher.search(query, len(ids), count=False, order_by_field="id")
+        addresses = [address for _, address in result.hits]
+        return dict(zip(searcher.fast_field_values("id", addresses), searcher.fast_field_values("version", addresses)))
+
     @staticmethod
     def count_all(searcher, index) -> int:
         return searcher.search(tantivy.Query.term_query(index.schema, "live", True), 1,

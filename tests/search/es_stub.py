@@ -110,6 +110,12 @@ class EsStub:
         if len(parts) == 2 and parts[1] == "_count":
             names = self._resolve(parts[0])
             return 200, {"count": sum(1 for (i, _), d in self.docs.items() if i in names and d is not None)}
+        if len(parts) == 2 and parts[1] == "_mget":
+            (name,) = self._resolve(parts[0])
+            return 200, {"docs": [
+                dict({"_index": name, "_id": i, "found": self.docs.get((name, i)) is not None},
+                     **({"_version": self.versions[(name, i)]} if self.docs.get((name, i)) is not None else {}))
+                for i in body["ids"]]}
         if len(parts) == 2 and parts[1] == "_search":
             if self.search_responses:
                 return 200, self.search_responses.popleft()

@@ -58,6 +58,13 @@ def test_an_older_version_never_overwrites_a_newer_one(backend):
     assert ids(backend, "旧标题") == set()
 
 
+def test_live_versions_name_only_searchable_documents(backend):
+    load(backend)
+    backend.bulk([Upsert(replace(by_id()[6], version=7)), Delete(1, 3)], refresh=True)
+    assert backend.live_versions([6, 1, 2, 999_999]) == {6: 7, 2: 1}
+    assert backend.live_versions([]) == {}
+
+
 def test_a_delete_is_remembered_against_older_upserts(backend):
     load(backend)
     backend.bulk([Delete(6, 5)], refresh=True)

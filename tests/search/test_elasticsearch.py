@@ -69,6 +69,15 @@ def test_bulk_uses_external_versions_and_counts_conflicts_as_stale(stub, es, ana
     assert deletes[0] == {"delete": {"_index": "posts-v1", "_id": "2", "version": 5, "version_type": "external"}}
 
 
+def test_live_versions_read_external_versions_through_mget_on_the_read_alias(stub, es):
+    docs = corpus()[:3]
+    es.bulk([Upsert(d) for d in docs] + [Delete(docs[1].id, 5)])
+    assert es.live_versions([docs[0].id, docs[1].id, 999]) == {docs[0].id: 1}
+    (call,) = stub.calls("POST", "/posts/_mget") or stub.calls("GET", "/posts/_mget")
+    assert call["body"] == {"ids": [str(docs[0].id), str(docs[1].id), "999"]}
+    assert call["params"]["_source"] == ["false"]
+
+
 def test_bulk_retries_rejected_items_and_requests_with_backoff(stub, es):
     stub.reject_bulk_items = 2
     result = es.bulk([Upsert(d) for d in corpus()[:5]])
