@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup venv migrate seed model worker web test system-deps bench bench-web bench-search bench-moderation clean
+.PHONY: run setup venv migrate seed model search-index worker web test system-deps bench bench-web bench-search bench-moderation clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +26,11 @@ seed: migrate
 model: venv
 	@if $(FLASK) moderation --help >/dev/null 2>&1; then $(FLASK) moderation ensure-model; fi
 
-setup: seed model
+# The demo posts are searchable from the start: the index is rebuilt from the database.
+search-index: seed
+	$(FLASK) search rebuild
+
+setup: seed model search-index
 
 worker: venv
 	$(VENV)/bin/celery -A workers.worker worker --beat --loglevel=INFO --concurrency=2 \

@@ -170,7 +170,8 @@ def reconcile(start_after=0, limit=None, batch=BATCH, repair=True) -> ReconcileR
             elif indexed is None:
                 report.missing.append(post.id)
                 drifted[post.id] = 0
-            elif state is None or indexed < state.version or state.digest != digest(document):
+            elif state is not None and (indexed < state.version or state.digest != digest(document)):
+                # (No state row but a live document: a rebuild wrote it from the row as it was then.)
                 report.outdated.append(post.id)
                 drifted[post.id] = indexed
         report.checked += len(rows)

@@ -1,4 +1,5 @@
 """Shared fixtures: one app on a real PostgreSQL database, each test inside a rolled-back transaction."""
+import contextlib
 import itertools
 import os
 
@@ -59,6 +60,12 @@ def _rollback(request, app):
     if request.node.get_closest_marker("integration") or request.node.get_closest_marker("browser"):
         yield
         return
+    with rolled_back(app):
+        yield
+
+
+@contextlib.contextmanager
+def rolled_back(app):
     from community.extensions import db
 
     # Flask-SQLAlchemy picks its bind from the app's engine map, so the test connection is put

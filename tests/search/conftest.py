@@ -12,10 +12,19 @@ from search.analysis import Analyzer
 from tests.search.corpus import VOCABULARY
 
 
+# The engine library's own tests need no database and no app; the others (sync, member and brand
+# search) run in the usual rolled-back transaction.
+ENGINE_ONLY = {"test_analysis", "test_contract", "test_elasticsearch", "test_embedded", "test_highlight"}
+
+
 @pytest.fixture(autouse=True)
-def _rollback():
-    """These tests use no database: replace the top-level per-test transaction with nothing."""
-    yield
+def _rollback(request):
+    if request.module.__name__.rsplit(".", 1)[-1] in ENGINE_ONLY:
+        yield
+        return
+    from tests.conftest import rolled_back
+    with rolled_back(request.getfixturevalue("app")):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +52,21 @@ def backend(request, tmp_path, analyzer):
     engine.ensure_index()
     yield engine
     engine.destroy()
+
+
+@pytest.fixture
+def search_engine(app, tmp_path):
+    """A fresh embedded index for this test, used by the app (sync, API, pages) while it runs."""
+    from search.backends.embedded import EmbeddedBackend
+    from search.engine import set_engine
+
+    previous = app.extensions.get("search")
+    fresh = Analyzer()
+    backend = EmbeddedBackend(tmp_path / "search-index", fresh)
+    engine = set_engine(app, backend, fresh)
+    yield engine
+    backend.destroy()
+    if previous is None:
+        app.extensions.pop("search", None)
+    else:
+        app.extensions["search"] = previous
