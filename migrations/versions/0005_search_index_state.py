@@ -1,14 +1,14 @@
 """search index state: what the index last got for each post
 
-Revision ID: 0004_search_index_state
-Revises: 0003_moderation_fingerprints
+Revision ID: 0005_search_index_state
+Revises: 0004_review_cases
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_search_index_state'
-down_revision = '0003_moderation_fingerprints'
+revision = '0005_search_index_state'
+down_revision = '0004_review_cases'
 branch_labels = None
 depends_on = None
 
