@@ -6,9 +6,9 @@ triage, evidence) against the bare model's predict on the same texts, in the sam
 fast model is trained from the project-written set into a temporary store (the store itself is
 not touched). Texts: the project-written set plus, when ../shared/data is there, shopping reviews.
 
-Worker latency (post creation -> stored verdict, p50/p95, on a real worker and Redis) and the
-burst drain (26x the steady rate, nothing lost) are measured by the service side of issue 3;
-they go in ``sections`` under "worker_latency" and "burst" (left null here).
+Worker latency (post creation -> stored verdict, p50/p95, on a real worker and Redis, idle) and
+the burst drain (26x the steady rate, nothing lost) come from ``bench.moderation_worker`` on the
+same model; they need PostgreSQL and Redis (``--no-worker`` skips them).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _cascade(engine: str | None):
     from moderation.cascade import Cascade
     from moderation.config import model_root
 
-    bundle = registry.load_current(model_root())
+    store = model_root()
+    bundle = registry.load_current(store)
     if bundle is None:
         from moderation.config import project_labelled_path
         from moderation.training import TrainOptions, train
@@ -52,7 +53,7 @@ def _cascade(engine: str | None):
         store = Path(tempfile.mkdtemp(prefix="bench-moderation-"))
         train(TrainOptions(project_path=project_labelled_path(), fast_only=True, progress=False), store)
         bundle = registry.load_current(store)
-    return Cascade(bundle, engine=engine)
+    return Cascade(bundle, engine=engine), store
 
 
 def _rates(runs: dict, batches: list[list[str]], repeats: int) -> dict[str, float]:
@@ -69,9 +70,7 @@ def _rates(runs: dict, batches: list[list[str]], repeats: int) -> dict[str, floa
     return best
 
 
-def throughput(count: int, batch_size: int, repeats: int, engine: str | None) -> dict:
-    cascade = _cascade(engine)
-    texts = _texts(count)
+def throughput(cascade, texts: list[str], batch_size: int, repeats: int) -> dict:
     batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
     if cascade.engine == "fast":
         model = cascade.bundle.fast
@@ -109,13 +108,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--engine", choices=["fast", "transformer", "ensemble"], default=None)
+    parser.add_argument("--no-worker", action="store_true", help="Skip the worker latency and burst runs.")
+    parser.add_argument("--rate", type=float, default=2.0, help="Steady posting rate (posts/s).")
+    parser.add_argument("--burst-seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    sections = {
-        "throughput": throughput(args.texts, args.batch_size, args.repeats, args.engine),
-        "worker_latency": None,  # p50/p95 post creation -> stored verdict: service side
-        "burst": None,  # drain time of 26x the steady rate: service side
-    }
+    cascade, store = _cascade(args.engine)
+    texts = _texts(args.texts)
+    sections = {"throughput": throughput(cascade, texts, args.batch_size, args.repeats),
+                "worker_latency": None, "burst": None}
+    if not args.no_worker:
+        from bench.moderation_worker import measure
+
+        if args.engine:
+            os.environ["MODERATION_ENGINE"] = args.engine
+        sections.update(measure(texts, store, rate=args.rate, burst_seconds=args.burst_seconds))
     print(json.dumps(sections, ensure_ascii=False))
     return sections
 
