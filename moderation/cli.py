@@ -31,12 +31,14 @@ def _config():
 @click.option("--fast-only", is_flag=True, help="Train the fast model only, no transformer.")
 @click.option("--base-model", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Local checkpoint to fine-tune; without it a small BERT is trained from scratch.")
+@click.option("--transformer-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Use a transformer trained elsewhere (python -m moderation.train_transformer).")
 @click.option("--epochs", type=float, default=1.0, show_default=True, help="Transformer epochs.")
 @click.option("--max-minutes", type=float, default=None, help="Stop transformer training after this long.")
 @click.option("--target-precision", type=float, default=0.9, show_default=True, help="Review-band precision target.")
 @click.option("--promote", type=click.Choice(["auto", "force", "never"]), default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
-def train_command(data_dir, project_data, no_shared, sources, fast_only, base_model, epochs, max_minutes,
+def train_command(data_dir, project_data, no_shared, sources, fast_only, base_model, transformer_dir, epochs, max_minutes,
                   target_precision, promote, progress):
     """训练快速模型（和 transformer 模型），写入带版本的模型目录；更优时才上线。"""
     from moderation.config import data_dir as default_data_dir
@@ -57,6 +59,7 @@ def train_command(data_dir, project_data, no_shared, sources, fast_only, base_mo
         fast_only=fast_only,
         transformer=TransformerSettings(epochs=epochs, max_minutes=max_minutes),
         base_model=base_model,
+        transformer_dir=transformer_dir,
         target_review=target_precision,
         promote=promote,
         progress=progress,

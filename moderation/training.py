@@ -53,6 +53,7 @@ class TrainOptions:
     fast_only: bool = False
     transformer: TransformerSettings = field(default_factory=TransformerSettings)
     base_model: Path | None = None
+    transformer_dir: Path | None = None  # a transformer trained elsewhere (moderation.train_transformer)
     target_review: float = 0.9
     target_remove: float = 0.98
     promote: str = "auto"  # auto | force | never
@@ -212,7 +213,9 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
     data = training_set(by_split["train"])
     fast = FastModel().fit(data, progress=progress)
     transformer = None
-    if not options.fast_only:
+    if options.transformer_dir is not None:
+        transformer = _pretrained_transformer(options.transformer_dir, examples)
+    elif not options.fast_only:
         transformer = TransformerModel.train(
             data.texts, data.targets, options.transformer, base_model=options.base_model,
             progress=options.progress, repeats=data.weights,
@@ -259,6 +262,21 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
     # written after the checksums on purpose: it records a decision about the files, not a file of the model
     registry.save_json(directory, "promotion.json", {"promoted": promoted, "reason": reason})
     return TrainReport(version, directory, promoted, reason, metrics)
+
+
+def _pretrained_transformer(directory: Path, examples: list[Example]) -> TransformerModel:
+    """A transformer trained by `moderation.train_transformer` on the very same split."""
+    import json
+
+    from moderation.train_transformer import SPLIT_FILE
+
+    split_path = directory / SPLIT_FILE
+    if not split_path.exists():
+        raise TrainingError(f"{directory} has no {SPLIT_FILE}: train it with python -m moderation.train_transformer")
+    recorded = json.loads(split_path.read_text(encoding="utf-8"))["frozen_test_sha256"]
+    if recorded != frozen_test_ids(examples)[1]:
+        raise TrainingError(f"{directory} was trained on a different split of the data (test hash differs)")
+    return TransformerModel.load(directory)
 
 
 def _write_version(directory: Path, bundle, metrics: dict, manifest: dict, test_uids: list[str]) -> None:

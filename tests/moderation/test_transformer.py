@@ -74,3 +74,23 @@ def test_fine_tuning_a_local_checkpoint(tiny_version, tmp_path):
     assert model.info["origin"] == "fine-tuned"
     model.save(tmp_path / "tuned")
     assert TransformerModel.load(tmp_path / "tuned").predict_proba(["加微信"]).shape == (1, len(LABELS))
+
+
+def test_a_transformer_trained_elsewhere_joins_a_version_trained_here(tmp_path, project_data):
+    """python -m moderation.train_transformer (e.g. on a GPU box), then train --transformer-dir."""
+    from moderation.train_transformer import main as train_transformer
+    from moderation.training import TrainingError, TrainOptions, train
+
+    out = tmp_path / "gpu-transformer"
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in TINY.items() if k != "min_char_count"]
+    train_transformer(["--data-dir", str(tmp_path / "no-shared-data"), "--project-data", str(project_data),
+                       "--out", str(out), "--no-progress", *flags])
+    assert (out / "split.json").exists() and (out / "config.json").exists()
+    report = train(TrainOptions(project_path=project_data, transformer_dir=out, progress=False), tmp_path / "store")
+    assert set(report.metrics) == {"fast", "transformer", "ensemble"}
+    assert (report.path / "transformer" / "config.json").exists()
+
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(project_data.read_text(encoding="utf-8").splitlines(keepends=True)[:-40]), encoding="utf-8")
+    with pytest.raises(TrainingError, match="different split"):
+        train(TrainOptions(project_path=other, transformer_dir=out, progress=False), tmp_path / "store2")
