@@ -59,6 +59,8 @@ def load_config(env=None):
         "SEARCH_DIR": env.get("SEARCH_DIR") or str(instance / "search"),
         "SEARCH_ENGAGEMENT_SECONDS": _int(env, "SEARCH_ENGAGEMENT_SECONDS", 30),
         "SEARCH_RECONCILE_SECONDS": _int(env, "SEARCH_RECONCILE_SECONDS", 600),
+        # How often complaints past their SLA are looked for and escalated to the moderators.
+        "COMPLAINT_SLA_SWEEP_SECONDS": _int(env, "COMPLAINT_SLA_SWEEP_SECONDS", 60),
         "OUTBOX_NUDGE": env.get("OUTBOX_NUDGE", "1") != "0",
         "PASSWORD_TIME_COST": _int(env, "PASSWORD_TIME_COST", 2),
         "PASSWORD_MEMORY_COST": _int(env, "PASSWORD_MEMORY_COST", 19456),

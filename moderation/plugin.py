@@ -10,6 +10,19 @@ def register(app, api):
     import moderation.decisions  # noqa: F401
     import moderation.reporters  # noqa: F401
     import moderation.strikes  # noqa: F401
+    import moderation.complaints_models  # noqa: F401
     from moderation.cli import moderation_cli
 
     app.cli.add_command(moderation_cli)
+    _register_complaints(app, api)
+
+
+def _register_complaints(app, api):
+    from community.extensions import csrf
+    from moderation.api import complaints as complaints_api
+    from moderation.web import complaints as complaints_web
+
+    # Token-authenticated; session-authenticated API writes are CSRF-checked in community.auth.
+    csrf.exempt(complaints_api.blp)
+    api.register_blueprint(complaints_api.blp)
+    app.register_blueprint(complaints_web.bp)

@@ -49,6 +49,7 @@ def celery_init_app(app):
             "workers.relay.*": {"queue": "outbox"},
             "workers.notify.*": {"queue": "notify"},
             "workers.moderation.*": {"queue": "moderation"},
+            "workers.complaints.*": {"queue": "moderation"},
             "workers.search.*": {"queue": "search"},
         },
         broker_connection_retry_on_startup=True,
@@ -61,6 +62,10 @@ def celery_init_app(app):
             "moderation-reconcile": {
                 "task": "workers.moderation.reconcile_verdicts",
                 "schedule": float(app.config["MODERATION_RECONCILE_SECONDS"]),
+            },
+            "complaint-sla-sweep": {
+                "task": "workers.complaints.escalate_overdue",
+                "schedule": float(app.config["COMPLAINT_SLA_SWEEP_SECONDS"]),
             },
         },
     )

@@ -23,6 +23,7 @@ CONSUMERS = (
              ("comment.created", "follow.created")),
     Consumer("classify", "workers.moderation.classify_post", "moderation",
              ("post.created", "post.updated"), by_subject=True),
+    Consumer("complaints", "workers.complaints.route_complaint", "moderation", ("verdict.recorded",)),
 )
 
 

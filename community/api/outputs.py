@@ -119,6 +119,8 @@ class CommentOut(Schema):
     post_id = fields.Integer()
     body = fields.String()
     author = fields.Nested(MemberBrief)
+    official = fields.Boolean()
+    brand = fields.Nested(BrandBrief, allow_none=True)
     created_at = fields.DateTime()
 
 

@@ -20,9 +20,13 @@ class Comment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(16), default="visible")
+    # A brand's (or, with no brand, the platform's) official answer to a complaint, shown under the post.
+    official: Mapped[bool] = mapped_column(default=False)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped["Member"] = relationship()  # noqa: F821
+    brand: Mapped["Brand | None"] = relationship()  # noqa: F821
 
 
 class Like(db.Model):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.extensions import db
 from community.models import Comment, ConsumedEvent, Member, Notification, OutboxEvent, Post
+from community.models.accounts import STAFF_ROLES
 from community.models.base import utcnow
 
 CONSUMER = "notify"
@@ -53,6 +54,25 @@ def apply_event(event_id):
         db.session.rollback()
         return "duplicate"
     return "created" if notification is not None else "skipped"
+
+
+def notify_staff(kind, text, post_id=None):
+    """Pages every active moderator and admin; the caller commits (moderation's safety paging)."""
+    ids = db.session.scalars(select(Member.id).where(Member.role.in_(STAFF_ROLES), Member.status == "active"))
+    return _add_all(ids, kind, text, post_id)
+
+
+def notify_brand_users(brand_id, kind, text, post_id=None):
+    """Tells the brand's own users (a new complaint about their product); the caller commits."""
+    ids = db.session.scalars(select(Member.id).where(Member.role == "brand", Member.brand_id == brand_id,
+                                                     Member.status == "active"))
+    return _add_all(ids, kind, text, post_id)
+
+
+def _add_all(recipient_ids, kind, text, post_id):
+    rows = [Notification(recipient_id=rid, kind=kind, text=text, post_id=post_id) for rid in recipient_ids]
+    db.session.add_all(rows)
+    return len(rows)
 
 
 def list_for(member, limit=50):

@@ -89,6 +89,29 @@ def add_comment(member, post_id, body):
     return comment
 
 
+def add_official_reply(author, post_id, body, brand_id=None):
+    """A brand's (or the platform's, brand_id None) public answer under a post. Moderation calls it
+    from its complaint inbox, which decides who may answer; the caller commits."""
+    ensure_can_write(author)
+    post = get_post(post_id)
+    body = (body or "").strip()
+    if not 1 <= len(body) <= COMMENT_MAX:
+        raise ValidationFailed(details={"fields": {"body": [f"回复需为1-{COMMENT_MAX}个字符"]}})
+    comment = Comment(post_id=post.id, author_id=author.id, body=body, official=True, brand_id=brand_id)
+    db.session.add(comment)
+    post.comment_count += 1
+    _rescore(post)
+    db.session.flush()
+    outbox.emit("comment.created", "comment", comment.id, post_id=post.id, author_id=author.id, official=True)
+    return comment
+
+
+def official_replies(post):
+    return list(db.session.scalars(select(Comment).where(
+        Comment.post_id == post.id, Comment.official.is_(True), Comment.visibility == "visible")
+        .order_by(Comment.created_at, Comment.id)))
+
+
 def delete_comment(member, comment_id):
     ensure_can_write(member)
     comment = db.session.get(Comment, comment_id)

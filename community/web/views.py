@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import current_user, login_required
 
 from community.errors import DomainError
-from community.services import accounts, catalog, circles, feeds, notifications, orders
+from community.services import accounts, catalog, circles, feeds, notifications, orders, social
 
 bp = Blueprint("web", __name__)
 
@@ -36,7 +36,8 @@ def post(post_id):
     post = feeds.visible_post(post_id, viewer())
     comments, nxt = feeds.comments(post, request.args.get("cursor"))
     liked = viewer() is not None and feeds.has_liked(viewer(), post)
-    return render_template("post.html", post=post, comments=comments, next_cursor=nxt, liked=liked)
+    return render_template("post.html", post=post, comments=comments, next_cursor=nxt, liked=liked,
+                           official=social.official_replies(post))
 
 
 @bp.get("/products/<sku>")

@@ -1,0 +1,40 @@
+"""Complaint routing from verdicts and the SLA sweep, on the moderation queue."""
+import logging
+
+from celery import shared_task
+from sqlalchemy.exc import DBAPIError
+
+from workers.moderation import _is_transient
+
+log = logging.getLogger(__name__)
+
+
+def _retrying(task, fn, *args):
+    try:
+        return fn(*args)
+    except DBAPIError as exc:
+        if not _is_transient(exc):
+            raise
+        from community.extensions import db
+        db.session.rollback()
+        raise task.retry(exc=exc, countdown=min(60, 2 ** task.request.retries))
+
+
+@shared_task(name="workers.complaints.route_complaint", bind=True, acks_late=True, max_retries=5,
+             ignore_result=True)
+def route_complaint(self, event_id):
+    from moderation.complaints import apply_verdict_event
+
+    outcome = _retrying(self, apply_verdict_event, event_id)
+    log.info("complaint from event %s: %s", event_id, outcome)
+    return outcome
+
+
+@shared_task(name="workers.complaints.escalate_overdue", bind=True, max_retries=3, ignore_result=True)
+def escalate_overdue(self):
+    from moderation.complaints_sla import escalate_overdue as sweep
+
+    escalated = _retrying(self, sweep)
+    if escalated:
+        log.info("escalated %d complaints past their SLA", escalated)
+    return escalated
