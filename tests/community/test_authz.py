@@ -38,6 +38,18 @@ def _collab(env):
         return collab.id
 
 
+def _complaint(env):
+    """A complaint on the world's brand's product, as the verdict consumer opens it."""
+    from tests.moderation.complaints.conftest import record_verdict, route
+    event_id = record_verdict(env.app, env.post_id, {"category": "quality", "severity": "high"})
+    route(env.app, event_id)
+    from moderation.complaints_models import Complaint
+    with env.app.app_context():
+        return db.session.scalar(db.select(Complaint.id).where(Complaint.post_id == env.post_id))
+
+
+BRAND_DESK = {"brand", "moderator", "admin"}
+
 # (method, rule) -> (roles allowed, function env -> (url, request kwargs))
 TABLE = {
     ("POST", "/api/v1/auth/register"): (ALL, lambda e: ("/api/v1/auth/register", {"json": {"username": "newbie_01", "password": "password123"}})),
@@ -83,6 +95,13 @@ TABLE = {
     ("POST", "/api/v1/collaborations/<int:collaboration_id>/accept"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/accept", {})),
     ("POST", "/api/v1/collaborations/<int:collaboration_id>/decline"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/decline", {})),
     ("GET", "/api/v1/openapi.json"): (ALL, lambda e: ("/api/v1/openapi.json", {})),
+    ("GET", "/api/v1/brand/complaints"): (BRAND_DESK, lambda e: ("/api/v1/brand/complaints", {})),
+    ("GET", "/api/v1/brand/complaints/<int:complaint_id>"): (BRAND_DESK, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}", {})),
+    # Staff read brand complaints but only the brand answers them (staff answer the general queue).
+    ("POST", "/api/v1/brand/complaints/<int:complaint_id>/ack"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/ack", {})),
+    ("POST", "/api/v1/brand/complaints/<int:complaint_id>/answer"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/answer", {"json": {"note": "已电话联系"}})),
+    ("POST", "/api/v1/brand/complaints/<int:complaint_id>/reply"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/reply", {"json": {"body": "您好，已安排退换"}})),
+    ("POST", "/api/v1/brand/complaints/<int:complaint_id>/resolve"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/resolve", {})),
     # Pages
     ("GET", "/"): (ALL, lambda e: ("/", {})),
     ("GET", "/c/<slug>"): (ALL, lambda e: ("/c/beauty", {})),
@@ -110,6 +129,12 @@ TABLE = {
     ("POST", "/p/<int:post_id>/report"): (USERS, lambda e: (f"/p/{e.post_id}/report", {"data": {"reason": "spam"}})),
     ("POST", "/u/<username>/follow"): (USERS, lambda e: (f"/u/{e.world.author.username}/follow", {})),
     ("POST", "/u/<username>/unfollow"): (USERS, lambda e: (f"/u/{e.world.author.username}/unfollow", {})),
+    ("GET", "/brand/complaints"): (BRAND_DESK, lambda e: ("/brand/complaints", {})),
+    ("GET", "/brand/complaints/<int:complaint_id>"): (BRAND_DESK, lambda e: (f"/brand/complaints/{_complaint(e)}", {})),
+    ("POST", "/brand/complaints/<int:complaint_id>/ack"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/ack", {})),
+    ("POST", "/brand/complaints/<int:complaint_id>/answer"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/answer", {"data": {"note": "已处理"}})),
+    ("POST", "/brand/complaints/<int:complaint_id>/reply"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/reply", {"data": {"body": "您好"}})),
+    ("POST", "/brand/complaints/<int:complaint_id>/resolve"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/resolve", {})),
 }
 
 
