@@ -10,7 +10,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Account
 
 
 @blp.route("/auth/register", methods=["POST"])
-@blp.arguments(RegisterIn)
+@blp.arguments(RegisterIn())
 @blp.response(201, TokenOut)
 def register(data):
     member = accounts.register(data["username"], data["password"], data.get("nickname"))
@@ -18,7 +18,7 @@ def register(data):
 
 
 @blp.route("/auth/tokens", methods=["POST"])
-@blp.arguments(TokenIn)
+@blp.arguments(TokenIn())
 @blp.response(201, TokenOut)
 def create_token(data):
     member = accounts.authenticate(data["username"], data["password"])
@@ -65,7 +65,7 @@ def member(username):
 
 
 @blp.route("/members/<username>/posts", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PageArgs(), location="query")
 @blp.response(200, PostPage)
 def member_posts(args, username):
     target = accounts.get_member(username)
@@ -86,7 +86,7 @@ def unfollow(username):
 
 
 @blp.route("/members/<username>/status", methods=["PUT"])
-@blp.arguments(StatusIn)
+@blp.arguments(StatusIn())
 @blp.response(200, MemberOut)
 def set_status(data, username):
     actor = require_member("moderator", "admin")
@@ -94,14 +94,14 @@ def set_status(data, username):
 
 
 @blp.route("/members/<username>/role", methods=["PUT"])
-@blp.arguments(RoleIn)
+@blp.arguments(RoleIn())
 @blp.response(200, MemberOut)
 def set_role(data, username):
     return accounts.set_role(require_member("admin"), username, data["role"], data.get("brand"))
 
 
 @blp.route("/members/<username>/creator-profile", methods=["PUT"])
-@blp.arguments(CreatorProfileIn)
+@blp.arguments(CreatorProfileIn())
 @blp.response(200, MemberOut)
 def set_creator_profile(data, username):
     return accounts.set_creator_profile(require_member("admin"), username, data["level"], data["verified"],

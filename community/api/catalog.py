@@ -10,7 +10,7 @@ blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Products
 
 
 @blp.route("/products", methods=["GET"])
-@blp.arguments(ProductSearchArgs, location="query")
+@blp.arguments(ProductSearchArgs(), location="query")
 @blp.response(200, ProductPage)
 def search_products(args):
     items, nxt = catalog.find_products(args["q"], args.get("cursor"), args.get("limit"))
@@ -25,7 +25,7 @@ def product(sku):
 
 
 @blp.route("/products/<sku>/posts", methods=["GET"])
-@blp.arguments(FeedArgs, location="query")
+@blp.arguments(FeedArgs(), location="query")
 @blp.response(200, PostPage)
 def product_posts(args, sku):
     items, nxt = feeds.product_posts(feeds.get_product(sku), args["sort"], args.get("cursor"), args.get("limit"))
@@ -45,7 +45,7 @@ def brand(slug):
 
 
 @blp.route("/orders/import", methods=["POST"])
-@blp.arguments(OrderBatchIn)
+@blp.arguments(OrderBatchIn())
 @blp.response(200, ImportOut)
 def import_orders(data):
     actor = require_member("admin", write=True)
@@ -61,7 +61,7 @@ def list_collaborations():
 
 
 @blp.route("/collaborations", methods=["POST"])
-@blp.arguments(CollaborationIn)
+@blp.arguments(CollaborationIn())
 @blp.response(201, CollaborationOut)
 def propose(data):
     return collaborations.propose(require_member("brand", write=True), data["creator"], data["title"], data["brief"])

@@ -24,7 +24,7 @@ def get_circle(slug):
 
 
 @blp.route("/circles/<slug>/posts", methods=["GET"])
-@blp.arguments(FeedArgs, location="query")
+@blp.arguments(FeedArgs(), location="query")
 @blp.response(200, CircleFeedOut)
 def circle_posts(args, slug):
     variant = f"{args['sort']}:{args.get('cursor')}:{args.get('limit')}"
@@ -52,7 +52,7 @@ def leave(slug):
 
 
 @blp.route("/feed", methods=["GET"])
-@blp.arguments(FeedArgs, location="query")
+@blp.arguments(FeedArgs(), location="query")
 @blp.response(200, PostPage)
 def home_feed(args):
     items, nxt = feeds.home_feed(args["sort"], args.get("cursor"), args.get("limit"))
@@ -60,7 +60,7 @@ def home_feed(args):
 
 
 @blp.route("/feed/following", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PageArgs(), location="query")
 @blp.response(200, PostPage)
 def following_feed(args):
     items, nxt = feeds.following_feed(require_member(), args.get("cursor"), args.get("limit"))

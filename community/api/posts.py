@@ -12,7 +12,7 @@ blp = Blueprint("posts", __name__, url_prefix="/api/v1", description="Posts and 
 
 
 @blp.route("/posts", methods=["POST"])
-@blp.arguments(PostIn)
+@blp.arguments(PostIn())
 @blp.response(201, PostOut)
 def create_post(data):
     author = require_member(write=True)
@@ -28,7 +28,7 @@ def get_post(post_id):
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
-@blp.arguments(PostEditIn)
+@blp.arguments(PostEditIn())
 @blp.response(200, PostOut)
 def edit_post(data, post_id):
     return posts.edit_post(require_member(write=True), post_id, **data)
@@ -53,7 +53,7 @@ def unlike(post_id):
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PageArgs(), location="query")
 @blp.response(200, CommentPage)
 def list_comments(args, post_id):
     post = feeds.visible_post(post_id, optional_member())
@@ -62,7 +62,7 @@ def list_comments(args, post_id):
 
 
 @blp.route("/posts/<int:post_id>/comments", methods=["POST"])
-@blp.arguments(CommentIn)
+@blp.arguments(CommentIn())
 @blp.response(201, CommentOut)
 def add_comment(data, post_id):
     return social.add_comment(require_member(write=True), post_id, data["body"])
@@ -75,7 +75,7 @@ def delete_comment(comment_id):
 
 
 @blp.route("/images", methods=["POST"])
-@blp.arguments(ImageUploadIn, location="files")
+@blp.arguments(ImageUploadIn(), location="files")
 @blp.response(201, ImageOut)
 def upload_image(files):
     member = require_member(write=True)
@@ -86,7 +86,7 @@ def upload_image(files):
 
 
 @blp.route("/reports", methods=["POST"])
-@blp.arguments(ReportIn)
+@blp.arguments(ReportIn())
 @blp.response(201, ReportOut)
 def file_report(data):
     return social.file_report(require_member(write=True), data["subject_type"], data["subject_id"],
