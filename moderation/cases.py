@@ -31,7 +31,8 @@ MOVES = {
     "closed": ("open",),
 }
 # verdict/report/appeal/audit come from this package; complaint_sla and safety from complaints.
-SOURCES = ("verdict", "report", "appeal", "audit", "complaint_sla", "safety")
+# cluster: a post swept into a near-duplicate ring's bulk decision.
+SOURCES = ("verdict", "report", "appeal", "audit", "complaint_sla", "safety", "cluster")
 # A report reason points at the label a moderator would confirm.
 REPORT_LABELS = {"spam": "spam.ad", "fraud": "spam.fraud", "counterfeit": "fake.counterfeit",
                  "fake_review": "fake.review", "abuse": "abuse", "adult": "spam.adult",

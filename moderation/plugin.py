@@ -15,6 +15,7 @@ def register(app, api):
 
     app.cli.add_command(moderation_cli)
     _register_complaints(app, api)
+    _register_review(app, api)
 
 
 def _register_complaints(app, api):
@@ -26,3 +27,14 @@ def _register_complaints(app, api):
     csrf.exempt(complaints_api.blp)
     api.register_blueprint(complaints_api.blp)
     app.register_blueprint(complaints_web.bp)
+
+
+def _register_review(app, api):
+    """The review queue: its JSON API (token or session + CSRF header, like community's) and pages."""
+    from community.extensions import csrf
+    from moderation.api.routes import blp as review_api
+    from moderation.web import bp as review_pages
+
+    csrf.exempt(review_api)
+    api.register_blueprint(review_api)
+    app.register_blueprint(review_pages)

@@ -50,6 +50,7 @@ def celery_init_app(app):
             "workers.notify.*": {"queue": "notify"},
             "workers.moderation.*": {"queue": "moderation"},
             "workers.complaints.*": {"queue": "moderation"},
+            "workers.review.*": {"queue": "moderation"},
             "workers.search.*": {"queue": "search"},
         },
         broker_connection_retry_on_startup=True,
@@ -58,6 +59,10 @@ def celery_init_app(app):
             "relay-outbox-sweep": {
                 "task": "workers.relay.relay_outbox",
                 "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
+            },
+            "review-refresh-priorities": {
+                "task": "workers.review.refresh_priorities",
+                "schedule": float(app.config.get("REVIEW_REFRESH_SECONDS", 300)),
             },
             "moderation-reconcile": {
                 "task": "workers.moderation.reconcile_verdicts",

@@ -24,6 +24,7 @@ CONSUMERS = (
     Consumer("classify", "workers.moderation.classify_post", "moderation",
              ("post.created", "post.updated"), by_subject=True),
     Consumer("complaints", "workers.complaints.route_complaint", "moderation", ("verdict.recorded",)),
+    Consumer("review", "workers.review.open_cases", "moderation", ("verdict.recorded", "report.filed")),
 )
 
 

@@ -89,3 +89,11 @@ def mark_all_read(member):
     db.session.execute(update(Notification).where(Notification.recipient_id == member.id,
                                                   Notification.read_at.is_(None)).values(read_at=utcnow()))
     db.session.commit()
+
+
+def add(recipient_id, kind, text, post_id=None, actor_id=None):
+    """A notice written inside the caller's transaction (moderation outcomes); the caller commits."""
+    notification = Notification(recipient_id=recipient_id, kind=kind[:24], text=text, post_id=post_id,
+                                actor_id=actor_id)
+    db.session.add(notification)
+    return notification

@@ -183,3 +183,11 @@ def file_report(member, subject_type, subject_id, reason, detail=""):
                 subject_id=subject_id, reason=reason)
     outbox.commit()
     return report
+
+
+def resolve_reports(report_ids, status):
+    """Mark reports as handled ('upheld' or 'rejected') so the reporter may report the subject again;
+    the caller (moderation) commits."""
+    if report_ids:
+        for report in db.session.scalars(select(Report).where(Report.id.in_(list(report_ids)))):
+            report.status = status

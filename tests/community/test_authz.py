@@ -50,6 +50,34 @@ def _complaint(env):
 
 BRAND_DESK = {"brand", "moderator", "admin"}
 
+
+def _case(env):
+    """An open review case on the env's post: (case id, version)."""
+    from community import outbox
+    from moderation import cases
+    with env.app.test_request_context():
+        case = cases.open_signal("post", env.post_id, "report", label="spam.ad")
+        outbox.commit()
+        return case.id, case.version
+
+
+def _decision(env):
+    """A removal decision on a post the caller owns (the appeal's author), by a moderator."""
+    from community import outbox
+    from community.services import accounts
+    from moderation import actions, cases
+    post_id = env.own_post()
+    with env.app.test_request_context():
+        moderator = accounts.register(f"authzmod{post_id}", "password123")
+        moderator.role = "moderator"
+        case = cases.open_signal("post", post_id, "report", label="spam.ad")
+        outbox.commit()
+        return actions.decide(moderator, case.id, "remove", case.version, policy="spam").id
+
+
+STAFF = {"moderator", "admin"}
+_M = "/api/v1/moderation"
+
 # (method, rule) -> (roles allowed, function env -> (url, request kwargs))
 TABLE = {
     ("POST", "/api/v1/auth/register"): (ALL, lambda e: ("/api/v1/auth/register", {"json": {"username": "newbie_01", "password": "password123"}})),
@@ -94,6 +122,19 @@ TABLE = {
     ("POST", "/api/v1/collaborations"): ({"brand"}, lambda e: ("/api/v1/collaborations", {"json": {"creator": e.creator_username, "title": "新品体验"}})),
     ("POST", "/api/v1/collaborations/<int:collaboration_id>/accept"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/accept", {})),
     ("POST", "/api/v1/collaborations/<int:collaboration_id>/decline"): ({"creator"}, lambda e: (f"/api/v1/collaborations/{_collab(e)}/decline", {})),
+    ("GET", f"{_M}/cases"): (STAFF, lambda e: (f"{_M}/cases?source=report", {})),
+    ("GET", f"{_M}/cases/<int:case_id>"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}", {})),
+    ("POST", f"{_M}/cases/<int:case_id>/claim"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/claim", {"json": {}})),
+    ("POST", f"{_M}/cases/<int:case_id>/release"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/release", {"json": {}})),
+    ("POST", f"{_M}/cases/<int:case_id>/escalate"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/escalate", {"json": {}})),
+    ("POST", f"{_M}/cases/<int:case_id>/reopen"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/reopen", {"json": {}})),
+    ("POST", f"{_M}/cases/<int:case_id>/notes"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/notes", {"json": {"internal_note": "看一下作者历史"}})),
+    ("POST", f"{_M}/cases/<int:case_id>/decisions"): (STAFF, lambda e: (lambda c: (f"{_M}/cases/{c[0]}/decisions", {"json": {"action": "approve", "version": c[1]}}))(_case(e))),
+    ("GET", f"{_M}/cases/<int:case_id>/cluster"): (STAFF, lambda e: (f"{_M}/cases/{_case(e)[0]}/cluster", {})),
+    ("POST", f"{_M}/cases/<int:case_id>/cluster-removal"): (STAFF, lambda e: (lambda c: (f"{_M}/cases/{c[0]}/cluster-removal", {"json": {"version": c[1], "policy": "spam"}}))(_case(e))),
+    ("POST", f"{_M}/decisions/<int:decision_id>/appeal"): (USERS, lambda e: (f"{_M}/decisions/{_decision(e)}/appeal", {"json": {"reason": "这是我真实的购物分享"}})),
+    ("GET", f"{_M}/me/reports"): (USERS, lambda e: (f"{_M}/me/reports", {})),
+    ("GET", f"{_M}/me/decisions"): (USERS, lambda e: (f"{_M}/me/decisions", {})),
     ("GET", "/api/v1/openapi.json"): (ALL, lambda e: ("/api/v1/openapi.json", {})),
     ("GET", "/api/v1/brand/complaints"): (BRAND_DESK, lambda e: ("/api/v1/brand/complaints", {})),
     ("GET", "/api/v1/brand/complaints/<int:complaint_id>"): (BRAND_DESK, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}", {})),
@@ -135,6 +176,12 @@ TABLE = {
     ("POST", "/brand/complaints/<int:complaint_id>/answer"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/answer", {"data": {"note": "已处理"}})),
     ("POST", "/brand/complaints/<int:complaint_id>/reply"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/reply", {"data": {"body": "您好"}})),
     ("POST", "/brand/complaints/<int:complaint_id>/resolve"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/resolve", {})),
+    ("GET", "/moderation/queue"): (STAFF, lambda e: ("/moderation/queue?label=spam.ad", {})),
+    ("GET", "/moderation/next"): (STAFF, lambda e: ("/moderation/next", {})),
+    ("GET", "/moderation/cases/<int:case_id>"): (STAFF, lambda e: (f"/moderation/cases/{_case(e)[0]}", {})),
+    ("POST", "/moderation/cases/<int:case_id>/act"): (STAFF, lambda e: (f"/moderation/cases/{_case(e)[0]}/act", {"data": {"op": "note", "internal_note": "备注"}})),
+    ("GET", "/moderation/mine"): (USERS, lambda e: ("/moderation/mine", {})),
+    ("POST", "/moderation/decisions/<int:decision_id>/appeal"): (USERS, lambda e: (f"/moderation/decisions/{_decision(e)}/appeal", {"data": {"reason": "这是我真实的购物分享"}})),
 }
 
 

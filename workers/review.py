@@ -1,0 +1,34 @@
+"""The review queue's consumers: verdicts and reports open cases; the age part of priorities."""
+import logging
+
+from celery import shared_task
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="workers.review.open_cases", bind=True, acks_late=True, max_retries=5, ignore_result=True)
+def open_cases(self, event_id):
+    from community.extensions import db
+    from moderation.intake import apply_event
+
+    try:
+        outcome = apply_event(event_id)
+    except (OperationalError, DBAPIError) as exc:
+        # Deadlocks and dropped connections are worth a retry; anything else is a bug to see.
+        db.session.rollback()
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries))
+        raise
+    log.info("review event %s: %s", event_id, outcome)
+    return outcome
+
+
+@shared_task(name="workers.review.refresh_priorities", ignore_result=True)
+def refresh_priorities():
+    from community.extensions import db
+    from moderation.priority import refresh_ages
+
+    touched = refresh_ages()
+    db.session.commit()
+    return touched
