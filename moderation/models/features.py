@@ -63,7 +63,8 @@ class FeatureSpace:
         from moderation.rules.contacts import CONTACT_RULES
         from moderation.rules.lexicon import LEXICON
 
-        vocabulary = [rule.name for rule in CONTACT_RULES] + [f"lexicon.{label}" for label in LEXICON]
+        vocabulary = ([rule.name for rule in CONTACT_RULES] + [f"lexicon.{label}" for label in LEXICON]
+                      + [f"lexicon.{label}.weak" for label in LEXICON])
         self.rules.fit([vocabulary + ["counterfeit.received"]] + tags)
 
     def transform(self, texts: list[str], tags: list[list[str]], tokens: list[list[str]] | None = None):

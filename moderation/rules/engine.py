@@ -17,6 +17,7 @@ from moderation.rules import lexicon
 from moderation.rules.contacts import find_contacts
 
 _CUE_WINDOW = 8
+WEAK_HIT = 0.5
 _ASCII_ALNUM = re.compile(r"[a-z0-9]")
 
 
@@ -45,8 +46,11 @@ class RuleResult:
 
     @property
     def tags(self) -> list[str]:
-        """Rule names fired, as extra tokens for the fast model."""
-        return sorted({hit.rule for hit in self.hits})
+        """Rule names fired, as extra tokens for the fast model. A lexicon hit weaker than
+        WEAK_HIT is its own token (朋友圈, 扫码 are everyday words that spam also uses), so the
+        model does not give it the weight of 加微信."""
+        return sorted({hit.rule + (".weak" if hit.rule.startswith("lexicon.") and hit.strength < WEAK_HIT else "")
+                       for hit in self.hits})
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +174,9 @@ def match(text: str) -> RuleResult:
     for hit in hits:
         by_label.setdefault(hit.label, []).append(hit.strength)
     for label, strengths in by_label.items():
+        # One everyday word alone (朋友圈, 扫码) is left to the model; two or more add up.
+        if len(strengths) == 1 and strengths[0] < WEAK_HIT:
+            continue
         scores[label] = round(noisy_or(strengths), 4)
     hits.sort(key=lambda hit: (hit.span, hit.rule))
     return RuleResult(hits=hits, scores=scores, complaint_cues=cues, severity_floor=severity_floor)
