@@ -21,12 +21,16 @@ def register(app, api):
 def _register_complaints(app, api):
     from community.extensions import csrf
     from moderation.api import complaints as complaints_api
+    from moderation.api import dashboard as dashboard_api
     from moderation.web import complaints as complaints_web
+    from moderation.web import dashboard as dashboard_web
 
-    # Token-authenticated; session-authenticated API writes are CSRF-checked in community.auth.
-    csrf.exempt(complaints_api.blp)
-    api.register_blueprint(complaints_api.blp)
+    for blueprint in (complaints_api.blp, dashboard_api.blp):
+        # Token-authenticated; session-authenticated API writes are CSRF-checked in community.auth.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
     app.register_blueprint(complaints_web.bp)
+    app.register_blueprint(dashboard_web.bp)
 
 
 def _register_review(app, api):

@@ -143,6 +143,7 @@ TABLE = {
     ("POST", "/api/v1/brand/complaints/<int:complaint_id>/answer"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/answer", {"json": {"note": "已电话联系"}})),
     ("POST", "/api/v1/brand/complaints/<int:complaint_id>/reply"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/reply", {"json": {"body": "您好，已安排退换"}})),
     ("POST", "/api/v1/brand/complaints/<int:complaint_id>/resolve"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/resolve", {})),
+    ("GET", "/api/v1/moderation/dashboard"): ({"moderator", "admin"}, lambda e: ("/api/v1/moderation/dashboard?days=7", {})),
     # Pages
     ("GET", "/"): (ALL, lambda e: ("/", {})),
     ("GET", "/c/<slug>"): (ALL, lambda e: ("/c/beauty", {})),
@@ -170,6 +171,7 @@ TABLE = {
     ("POST", "/p/<int:post_id>/report"): (USERS, lambda e: (f"/p/{e.post_id}/report", {"data": {"reason": "spam"}})),
     ("POST", "/u/<username>/follow"): (USERS, lambda e: (f"/u/{e.world.author.username}/follow", {})),
     ("POST", "/u/<username>/unfollow"): (USERS, lambda e: (f"/u/{e.world.author.username}/unfollow", {})),
+    ("GET", "/mod/dashboard"): ({"moderator", "admin"}, lambda e: ("/mod/dashboard", {})),
     ("GET", "/brand/complaints"): (BRAND_DESK, lambda e: ("/brand/complaints", {})),
     ("GET", "/brand/complaints/<int:complaint_id>"): (BRAND_DESK, lambda e: (f"/brand/complaints/{_complaint(e)}", {})),
     ("POST", "/brand/complaints/<int:complaint_id>/ack"): ({"brand"}, lambda e: (f"/brand/complaints/{_complaint(e)}/ack", {})),
