@@ -85,7 +85,7 @@ class ReplyOut(Schema):
 
 
 @blp.route("/complaints", methods=["GET"])
-@blp.arguments(ComplaintListArgs, location="query")
+@blp.arguments(ComplaintListArgs(), location="query")
 @blp.response(200, ComplaintPage)
 def list_complaints(args):
     items, nxt = complaints.list_complaints(require_member(), args.get("state"), args.get("severity"),
@@ -106,14 +106,14 @@ def acknowledge(complaint_id):
 
 
 @blp.route("/complaints/<int:complaint_id>/answer", methods=["POST"])
-@blp.arguments(AnswerIn)
+@blp.arguments(AnswerIn())
 @blp.response(200, ComplaintOut)
 def answer(data, complaint_id):
     return complaints.answer(require_member(write=True), complaint_id, data["note"])
 
 
 @blp.route("/complaints/<int:complaint_id>/reply", methods=["POST"])
-@blp.arguments(ReplyIn)
+@blp.arguments(ReplyIn())
 @blp.response(201, ReplyOut)
 def reply(data, complaint_id):
     complaint, comment = complaints.reply(require_member(write=True), complaint_id, data["body"])

@@ -91,7 +91,7 @@ class DashboardOut(Schema):
 
 
 @blp.route("/dashboard", methods=["GET"])
-@blp.arguments(DashboardArgs, location="query")
+@blp.arguments(DashboardArgs(), location="query")
 @blp.response(200, DashboardOut)
 def get_dashboard(args):
     return dashboard.build(require_member(), args["days"])
