@@ -207,6 +207,8 @@ def reply(member, complaint_id, body):
     if complaint.state not in ("acknowledged", "answered"):
         raise Conflict("请先受理投诉再回复" if complaint.state == "new" else "投诉已解决，不能再回复",
                        details={"state": complaint.state})
+    if complaint.post.visibility == "deleted":
+        raise Conflict("作者已删除该帖子，无法公开回复；可改为「已通过其他方式处理」")
     comment = social.add_official_reply(member, complaint.post_id, body, complaint.brand_id)
     if complaint.state == "acknowledged":
         _move(complaint, member, "answered")

@@ -55,11 +55,13 @@ def escalate_overdue(now=None, batch=BATCH):
         if not rows:
             break
         for complaint in rows:
+            complaint.escalated_at = now
+            if complaint.post.visibility == "deleted":
+                continue  # the author took the post down: nothing left for a moderator to look at
             overdue = int((now - complaint.due_at).total_seconds() // 60)
             _signal(complaint, "complaint_sla",
                     f"品牌投诉超过处理时限（{SEVERITY_LABELS.get(complaint.severity)}，已超时{overdue}分钟），"
                     f"投诉编号 {complaint.id}")
-            complaint.escalated_at = now
         outbox.commit()
         total += len(rows)
         if len(rows) < batch:

@@ -185,13 +185,13 @@ def throughput(days, times):
 
 
 def complaints_summary(now):
-    rows = db.session.execute(select(Complaint.state, Complaint.due_at, Complaint.answered_at)).all()
-    open_rows = [r for r in rows if r.state in OPEN_STATES]
-    answered = [r for r in rows if r.answered_at is not None]
-    return {"open": len(open_rows), "overdue": sum(1 for r in open_rows if r.due_at < now),
-            "answered": len(answered),
-            "answered_within_sla": _round(sum(1 for r in answered if r.answered_at <= r.due_at) / len(answered)
-                                          if answered else None)}
+    def count(*where):
+        return db.session.scalar(select(func.count(Complaint.id)).where(*where))
+    opened = Complaint.state.in_(OPEN_STATES)
+    answered = count(Complaint.answered_at.is_not(None))
+    in_time = count(Complaint.answered_at.is_not(None), Complaint.answered_at <= Complaint.due_at)
+    return {"open": count(opened), "overdue": count(opened, Complaint.due_at < now), "answered": answered,
+            "answered_within_sla": _round(in_time / answered if answered else None)}
 
 
 def _round(value, digits=3):

@@ -87,3 +87,17 @@ def test_the_beat_task_runs_the_sweep(app, client, inbox):
 def test_sweep_is_scheduled(app):
     schedule = app.extensions["celery"].conf.beat_schedule
     assert schedule["complaint-sla-sweep"]["task"] == "workers.complaints.escalate_overdue"
+
+
+def test_a_complaint_whose_post_was_deleted_is_not_sent_to_moderators(app, client, inbox):
+    complaint = open_complaint(app, client, inbox.world.author_token, severity="critical")
+    headers = auth(inbox.lancome_token)
+    client.post(f"/api/v1/brand/complaints/{complaint.id}/ack", headers=headers)
+    assert client.delete(f"/api/v1/posts/{complaint.post_id}", headers=auth(inbox.world.author_token)).status_code == 204
+    resp = client.post(f"/api/v1/brand/complaints/{complaint.id}/reply", json={"body": "您好"}, headers=headers)
+    assert resp.status_code == 409 and "删除" in resp.json["error"]["message"]
+    _age(app, complaint.id, 5)
+    with app.app_context():
+        assert escalate_overdue() == 1
+        assert case_for("post", complaint.post_id) is None
+    assert complaint_of(app, complaint.post_id).escalated_at is not None
