@@ -63,6 +63,8 @@ def _route(event):
     triage = event.payload.get("complaint")
     if event.topic != "verdict.recorded" or not triage:
         return "skipped"
+    if event.payload.get("decision") == "remove":
+        return "skipped"  # taken down as a violation (spam dressed as a complaint): no brand must answer it
     post = db.session.get(Post, event.aggregate_id)
     if post is None or post.visibility == "deleted":
         return "missing"

@@ -38,19 +38,19 @@ def create_post(client, token, **overrides):
     return resp.json["id"]
 
 
-def record_verdict(app, post_id, complaint, version=None):
+def record_verdict(app, post_id, complaint, version=None, decision="allow"):
     """What the classifier worker writes: a verdict row and its verdict.recorded event."""
     with app.app_context():
         post = db.session.get(Post, post_id)
         version = version or post.content_version
         verdict = Verdict(post_id=post_id, content_version=version, model_version=f"test-{next(_versions)}",
                           engine="rules", scores={"complaint": 0.9 if complaint else 0.1},
-                          labels=["complaint"] if complaint else [], decision="allow", complaint=complaint,
+                          labels=["complaint"] if complaint else [], decision=decision, complaint=complaint,
                           evidence=[], context={})
         db.session.add(verdict)
         db.session.flush()
         event = outbox.emit("verdict.recorded", "post", post_id, verdict_id=verdict.id, version=version,
-                            decision="allow", labels=verdict.labels, complaint=complaint)
+                            decision=decision, labels=verdict.labels, complaint=complaint)
         outbox.commit()
         return event.id
 

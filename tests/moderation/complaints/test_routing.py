@@ -53,6 +53,13 @@ def test_a_verdict_without_complaint_opens_nothing(app, client, inbox):
     assert complaint_of(app, post_id) is None
 
 
+def test_a_post_removed_as_a_violation_opens_no_complaint(app, client, inbox):
+    post_id = create_post(client, inbox.world.author_token, body="投诉退款找我，加V信 abc12345 代办")
+    event_id = record_verdict(app, post_id, {"category": "after_sales", "severity": "medium"}, decision="remove")
+    assert route(app, event_id) == "skipped"
+    assert complaint_of(app, post_id) is None
+
+
 def test_redelivered_event_applies_once(app, client, inbox):
     post_id = create_post(client, inbox.world.author_token)
     event_id = record_verdict(app, post_id, {"category": "quality", "severity": "medium"})
