@@ -37,7 +37,7 @@ worker: venv
 		-Q outbox,notify,moderation,search --schedule instance/celerybeat-schedule
 
 web: venv
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - wsgi:app  # settings: gunicorn.conf.py
 
 # The web server in the foreground, the worker beside it; Ctrl-C stops both.
 run: setup

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "community_bench"
-GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--keep-alive", "5"]
+# Both apps run under the repository's gunicorn.conf.py (what `make web` uses): same server settings.
+GUNICORN = ["--config", str(ROOT / "gunicorn.conf.py")]
 
 
 def _db_url():
@@ -84,6 +85,13 @@ def build_data(env, n_posts):
         token = accounts.issue_token(members[0])
         post_ids = db.session.scalars(sa.select(Post.id).limit(500)).all()
     return token, post_ids
+
+
+def _server_settings():
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {k: conf[k] for k in ("workers", "threads", "worker_class", "keepalive")}
 
 
 def free_port():
@@ -156,7 +164,7 @@ def main(argv=None):
     recreate_database()
     token, post_ids = build_data(env, args.posts)
     results = {"config": {"connections": args.connections, "duration_s": args.duration, "posts": args.posts,
-                          "gunicorn": " ".join(GUNICORN)}}
+                          "gunicorn": _server_settings()}}
     bare, bare_base = serve("bench.bare_app:app", env)
     try:
         wrk(bare_base + "/ping", 2, args.connections)  # warm-up
