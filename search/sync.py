@@ -105,6 +105,12 @@ def sync_posts(post_ids, *, force=False, floors=None, refresh=False) -> SyncResu
     return result
 
 
+def forget_posts(post_ids) -> BulkResult:
+    """Delete posts whose rows are gone (not soft-deleted: removed with their ledger rows)."""
+    version = now_version()
+    return get_engine().backend.bulk([Delete(post_id, version) for post_id in sorted(set(post_ids))])
+
+
 def sync_in_batches(post_ids, batch=BATCH, **options) -> SyncResult:
     ids = sorted(set(post_ids))
     result = SyncResult()

@@ -68,6 +68,17 @@ def celery_init_app(app):
                 "task": "workers.moderation.reconcile_verdicts",
                 "schedule": float(app.config["MODERATION_RECONCILE_SECONDS"]),
             },
+            "search-engagement-refresh": {
+                "task": "workers.search.refresh_engagement",
+                "schedule": float(app.config["SEARCH_ENGAGEMENT_SECONDS"]),
+                "options": {"expires": float(app.config["SEARCH_ENGAGEMENT_SECONDS"])},
+            },
+            "search-reconcile": {
+                "task": "workers.search.reconcile_index",
+                "schedule": float(app.config["SEARCH_RECONCILE_SECONDS"]),
+                # A pass still queued when the next is due is dropped rather than run twice.
+                "options": {"expires": float(app.config["SEARCH_RECONCILE_SECONDS"])},
+            },
             "complaint-sla-sweep": {
                 "task": "workers.complaints.escalate_overdue",
                 "schedule": float(app.config["COMPLAINT_SLA_SWEEP_SECONDS"]),

@@ -1,0 +1,104 @@
+"""The search index's tasks, on the search queue: one post per outbox event, engagement, reconcile.
+
+`index_post` is what every outbox event that changes a post's document becomes (see
+workers/consumers.py). It only says "look at this post again": `search.sync.sync_posts` reads the
+row under its ledger lock and writes what the index lacks, so N events for one post cost one engine
+write, and a redelivered or out-of-order event costs none (the event's version is only logged).
+Late ack and prefetch 1 (workers/celery_app.py) mean a worker killed mid-task leaves the message to
+be handed out again; retries are kept for errors that pass on their own (the database dropped the
+connection, the engine is down or its writer lock is busy), with exponential backoff and a bound.
+After the last retry the reconcile sweep repairs what the task could not write.
+"""
+import logging
+
+from celery import shared_task
+from sqlalchemy.exc import DBAPIError
+
+from search.backends.base import BackendUnavailable
+from workers.moderation import _is_transient
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 6
+
+
+class IndexWriteFailed(Exception):
+    """The engine refused some documents of a write (Elasticsearch item errors); worth a retry."""
+
+
+def _backoff(task):
+    return min(60, 2 ** task.request.retries)
+
+
+def _with_retries(task, fn, *args, **kwargs):
+    """Run `fn`; on a transient error roll back and retry the task later (bounded)."""
+    from community.extensions import db
+
+    try:
+        return fn(*args, **kwargs)
+    except DBAPIError as exc:
+        db.session.rollback()
+        if not _is_transient(exc):
+            raise
+        raise task.retry(exc=exc, countdown=_backoff(task))
+    except (BackendUnavailable, IndexWriteFailed) as exc:
+        db.session.rollback()
+        log.warning("%s: search engine unavailable (attempt %d): %s", task.name, task.request.retries + 1, exc)
+        raise task.retry(exc=exc, countdown=_backoff(task))
+
+
+def _sync_one(post_id):
+    from search import sync
+
+    result = sync.sync_posts([post_id])
+    if result.failed:
+        raise IndexWriteFailed("; ".join(f"{doc_id}: {reason}" for doc_id, reason in result.failed))
+    if result.missing:
+        # The row is gone for good (not a soft delete): no ledger either, so delete outright.
+        forgotten = sync.forget_posts([post_id])
+        if forgotten.failed:
+            raise IndexWriteFailed(f"{post_id}: {forgotten.failed[0][1]}")
+        return "gone"
+    return "written" if result.written else "unchanged"
+
+
+@shared_task(name="workers.search.index_post", bind=True, acks_late=True, max_retries=MAX_RETRIES,
+             ignore_result=True)
+def index_post(self, post_id, version=None):
+    """Bring the index up to date for one post; safe to run any number of times, in any order."""
+    outcome = _with_retries(self, _sync_one, post_id)
+    log.info("index_post %s v%s: %s", post_id, version, outcome)
+    return outcome
+
+
+@shared_task(name="workers.search.refresh_engagement", bind=True, acks_late=True, max_retries=3,
+             ignore_result=True)
+def refresh_engagement(self):
+    """Likes emit no events; this sweep writes the counters of posts liked or commented on lately.
+
+    The window spans several periods, so a sweep that was late or lost is covered by the next; a
+    post whose counters the index already holds costs nothing.
+    """
+    from flask import current_app
+
+    from search import sync
+
+    period = float(current_app.config["SEARCH_ENGAGEMENT_SECONDS"])
+    result = _with_retries(self, sync.refresh_engagement, window_seconds=max(4 * period, 120.0))
+    if result.written or result.failed:
+        log.info("engagement refresh: %d written, %d failed", result.written, len(result.failed))
+    return result.written
+
+
+@shared_task(name="workers.search.reconcile_index", bind=True, acks_late=True, max_retries=3,
+             ignore_result=True)
+def reconcile_index(self):
+    """Compare every post with the index and repair drift (a lost event, a task given up on)."""
+    from search import sync
+
+    report = _with_retries(self, sync.reconcile)
+    if report.drift:
+        log.warning("search reconcile: %d checked, %d missing, %d extra, %d outdated, %d repaired",
+                    report.checked, len(report.missing), len(report.extra), len(report.outdated),
+                    report.repaired)
+    return report.drift
