@@ -1,4 +1,4 @@
-"""``flask moderation ...``: train, ensure-model, evaluate, classify.
+"""``flask moderation ...``: train, ensure-model, evaluate, classify, export-decisions.
 
 The lead registers ``moderation_cli`` in the app factory (``app.cli.add_command(moderation_cli)``).
 Settings come from the app config or the environment: ``MODERATION_MODEL_DIR`` (model store),
@@ -26,6 +26,8 @@ def _config():
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Shared public data (default MODERATION_DATA_DIR or <repo>/../shared/data).")
 @click.option("--project-data", type=click.Path(path_type=Path), default=None, help="Project-written JSONL set.")
+@click.option("--extra-data", "extra_data", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="More labelled JSONL in the project set's format (repeatable), e.g. from export-decisions.")
 @click.option("--no-shared", is_flag=True, help="Train on the project-written set alone.")
 @click.option("--source", "sources", multiple=True, help="Shared sources to use (repeatable; default all).")
 @click.option("--fast-only", is_flag=True, help="Train the fast model only, no transformer.")
@@ -38,8 +40,8 @@ def _config():
 @click.option("--target-precision", type=float, default=0.9, show_default=True, help="Review-band precision target.")
 @click.option("--promote", type=click.Choice(["auto", "force", "never"]), default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
-def train_command(data_dir, project_data, no_shared, sources, fast_only, base_model, transformer_dir, epochs, max_minutes,
-                  target_precision, promote, progress):
+def train_command(data_dir, project_data, extra_data, no_shared, sources, fast_only, base_model, transformer_dir, epochs,
+                  max_minutes, target_precision, promote, progress):
     """训练快速模型（和 transformer 模型），写入带版本的模型目录；更优时才上线。"""
     from moderation.config import data_dir as default_data_dir
     from moderation.config import model_root, project_labelled_path
@@ -55,6 +57,7 @@ def train_command(data_dir, project_data, no_shared, sources, fast_only, base_mo
     options = TrainOptions(
         data_dir=data_dir,
         project_path=project_data or project_labelled_path(config),
+        extra_paths=list(extra_data),
         sources=list(sources) or None,
         fast_only=fast_only,
         transformer=TransformerSettings(epochs=epochs, max_minutes=max_minutes),
@@ -72,6 +75,20 @@ def train_command(data_dir, project_data, no_shared, sources, fast_only, base_mo
     click.echo(format_table(report.metrics))
     click.echo(f"版本 {report.version} 已写入 {report.path}（{time.monotonic() - started:.0f} 秒）")
     click.echo(("已上线：" if report.promoted else "未上线：") + report.reason)
+
+
+@moderation_cli.command("export-decisions")
+@click.argument("output_file", type=click.File("w", encoding="utf-8", lazy=False))
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Only subjects last decided on or after this day (UTC).")
+def export_decisions_command(output_file, since):
+    """把审核员的处理结果导出为训练样本（JSONL，格式同项目自编数据集），供 train --extra-data 使用。"""
+    from datetime import timezone
+
+    from moderation.export import export_decisions
+
+    count = export_decisions(output_file, since.replace(tzinfo=timezone.utc) if since else None)
+    click.echo(f"已导出 {count} 条处理结果为训练样本", err=True)
 
 
 @moderation_cli.command("ensure-model")
