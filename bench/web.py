@@ -146,7 +146,9 @@ def lua_scripts(tmp, token, post_ids):
     create.write_text(f"wrk.method = 'POST'\nwrk.body = [[{body}]]\n"
                       f"wrk.headers['Content-Type'] = 'application/json'\n"
                       f"wrk.headers['Authorization'] = 'Bearer {token}'\n")
-    return str(post_page), str(create)
+    signed_in = tmp / "signed_in.lua"
+    signed_in.write_text(f"wrk.headers['Authorization'] = 'Bearer {token}'\n")
+    return str(post_page), str(create), str(signed_in)
 
 
 def main(argv=None):
@@ -160,7 +162,7 @@ def main(argv=None):
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
     env = {**os.environ, "DATABASE_URL": _db_url(), "INSTANCE_DIR": str(tmp / "instance"),
            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
-           "CACHE_REDIS_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"), "OUTBOX_NUDGE": "1"}
+           "CACHE_REDIS_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5"), "OUTBOX_NUDGE": "1"}
     recreate_database()
     token, post_ids = build_data(env, args.posts)
     results = {"config": {"connections": args.connections, "duration_s": args.duration, "posts": args.posts,
@@ -172,16 +174,19 @@ def main(argv=None):
     finally:
         os.killpg(bare.pid, 9)
     app, base = serve("wsgi:app", env)
-    post_page, create = lua_scripts(tmp, token, post_ids)
+    post_page, create, signed_in = lua_scripts(tmp, token, post_ids)
     try:
         wrk(base + "/api/v1/circles/circle-1/posts", 2, args.connections)
         results["circle_feed"] = wrk(base + "/api/v1/circles/circle-1/posts?sort=hot", args.duration,
                                      args.connections)
+        # A signed-in reader skips the edge cache (community/edgecache.py): Flask and its page cache.
+        results["circle_feed_signed_in"] = wrk(base + "/api/v1/circles/circle-1/posts?sort=hot", args.duration,
+                                               args.connections, signed_in)
         results["post_page"] = wrk(base, args.duration, args.connections, post_page)
         results["post_create"] = wrk(base + "/api/v1/posts", args.duration, args.connections, create)
     finally:
         os.killpg(app.pid, 9)
-    for key in ("circle_feed", "post_page", "post_create"):
+    for key in ("circle_feed", "circle_feed_signed_in", "post_page", "post_create"):
         results[key]["ratio_to_bare"] = round(results[key]["rps"] / results["bare"]["rps"], 3)
     results["targets"] = {"circle_feed_ratio_min": 0.35, "circle_feed_p99_ms_max": 50,
                           "met": results["circle_feed"]["ratio_to_bare"] >= 0.35

@@ -41,6 +41,9 @@ def create_app(test_config=None):
 
     from workers.celery_app import celery_init_app
     celery_init_app(app)
+
+    from community.edgecache import FeedEdgeCache
+    app.wsgi_app = FeedEdgeCache(app, app.wsgi_app)
     return app
 
 

@@ -30,14 +30,22 @@ def _local_pages(seconds):
     return _local["pages"]
 
 
-def _generation(circle_slug):
-    now = time.monotonic()
+def known_generation(circle_slug):
+    """The circle's generation as this process last read it, or None when that is over a second old."""
     known = _generations.get(circle_slug)
-    if known is not None and now - known[1] < GENERATION_TTL:
+    if known is not None and time.monotonic() - known[1] < GENERATION_TTL:
         return known[0]
-    generation = cache.get(_gen_key(circle_slug)) or 0
-    _generations[circle_slug] = (generation, now)
-    return generation
+    return None
+
+
+def generation(circle_slug):
+    """The circle's current generation (needs an app context when the local copy is stale)."""
+    known = known_generation(circle_slug)
+    if known is not None:
+        return known
+    value = cache.get(_gen_key(circle_slug)) or 0
+    _generations[circle_slug] = (value, time.monotonic())
+    return value
 
 
 def get_or_build(circle_slug, variant, build):
@@ -45,7 +53,7 @@ def get_or_build(circle_slug, variant, build):
     seconds = current_app.config["FEED_CACHE_SECONDS"]
     if seconds <= 0:
         return build()
-    key = f"feed:{circle_slug}:{_generation(circle_slug)}:{variant}"
+    key = f"feed:{circle_slug}:{generation(circle_slug)}:{variant}"
     with _lock:
         pages = _local_pages(seconds)
         body = pages.get(key)
