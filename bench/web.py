@@ -161,7 +161,7 @@ def main(argv=None):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
     env = {**os.environ, "DATABASE_URL": _db_url(), "INSTANCE_DIR": str(tmp / "instance"),
-           "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+           "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/6"),
            "CACHE_REDIS_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5"), "OUTBOX_NUDGE": "1"}
     recreate_database()
     token, post_ids = build_data(env, args.posts)
