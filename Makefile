@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run setup venv migrate seed model search-index worker web test system-deps bench bench-web bench-search bench-moderation clean
+.PHONY: run setup venv migrate seed model search-index worker web test system-deps bench bench-web bench-search bench-moderation bench-queue clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -60,7 +60,7 @@ test: venv system-deps
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
 # Benchmarks stay out of CI; each prints one JSON object as its last line.
-bench: bench-web bench-search bench-moderation
+bench: bench-web bench-search bench-moderation bench-queue
 
 bench-web: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
@@ -71,6 +71,9 @@ bench-search: venv
 
 bench-moderation: venv
 	$(PY) -m bench.moderation
+
+bench-queue: venv
+	$(PY) -m bench.queue
 
 clean:
 	rm -rf instance/ .pytest_cache
