@@ -86,15 +86,29 @@ def iter_posts(batch=BATCH, visible_only=True, start_after=0, stop_at=None) -> I
         db.session.expire_all()    # keep the session small over millions of rows
 
 
-def iter_documents(batch=BATCH) -> Iterator[PostDocument]:
+def iter_documents(batch=BATCH, app=None) -> Iterator[PostDocument]:
     """Every public post as a document, for a rebuild.
 
     Each batch gets versions taken just after it was read: any change committed later reaches the
     index through the sync with a higher version, so the order of the two writes does not matter.
+
+    A backend may pull the next chunk from a helper thread (the embedded one segments a chunk while
+    it commits the last), where no app context is active; with `app`, each batch is read inside an
+    app context (and so a session) of its own, whichever thread asks for it.
     """
+    batches = _document_batches(batch)
+    while True:
+        if app is None:
+            documents = next(batches, None)
+        else:
+            with app.app_context():
+                documents = next(batches, None)
+        if documents is None:
+            return
+        yield from documents
+
+
+def _document_batches(batch):
     for rows in iter_posts(batch):
         version = now_version()
-        for post in rows:
-            document = document_for(post, version)
-            if document is not None:
-                yield document
+        yield [d for d in (document_for(post, version) for post in rows) if d is not None]

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select, union
 
 from community import outbox
@@ -196,7 +197,8 @@ def rebuild(progress=None, batch=BATCH) -> str:
     """
     engine = get_engine()
     engine.refresh_vocabulary(force=True)
-    name = engine.backend.rebuild(iter_documents(batch), progress=progress)
+    app = current_app._get_current_object()
+    name = engine.backend.rebuild(iter_documents(batch, app=app), progress=progress)
     db.session.rollback()
     return name
 
