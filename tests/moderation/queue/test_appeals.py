@@ -80,3 +80,34 @@ def test_overturned_ban_restores_the_account(app, client, world, make_post, mods
     assert decide(client, mods.b_token, case_id, version, action="approve").status_code == 201
     with app.app_context():
         assert db.session.get(Member, world.author.id).status == "active"
+
+
+def test_moderator_cannot_decide_an_appeal_of_their_own_decision(app, client, world, make_post, mods):
+    from tests.moderation.queue.test_pages import login
+
+    post_id, case_id, decision_id = _removed(app, client, make_post, mods)
+    assert appeal(client, world.author_token, decision_id).status_code == 201
+    version = case_json(client, mods.a_token, case_id)["case"]["version"]
+    # Neither reversing nor upholding their own decision, nor taking the case in any other way.
+    for action, extra in (("approve", {}), ("remove", {"policy": "spam"})):
+        refused = decide(client, mods.a_token, case_id, version, action=action, **extra)
+        assert refused.status_code == 403 and "其他审核员" in refused.json["error"]["message"]
+    for op in ("claim", "escalate"):
+        resp = client.post(f"/api/v1/moderation/cases/{case_id}/{op}", json={"version": version},
+                           headers=auth(mods.a_token))
+        assert resp.status_code in (403, 409), (op, resp.json)
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        login(client, mods.a)
+        page = client.post(f"/moderation/cases/{case_id}/act", data={"op": "decide", "action": "approve",
+                                                                     "version": version}, follow_redirects=True)
+        assert "操作未执行" in page.get_data(as_text=True)
+        # "Next" never hands them their own appeal.
+        nxt = client.get("/moderation/next")
+        assert f"/moderation/cases/{case_id}" not in nxt.headers["Location"]
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    with app.app_context():
+        assert db.session.get(Post, post_id).visibility == "hidden"
+    assert case_json(client, mods.b_token, case_id)["case"]["state"] == "escalated"
+    assert decide(client, mods.b_token, case_id, version, action="approve").status_code == 201
