@@ -75,6 +75,19 @@ def _decision(env):
         return actions.decide(moderator, case.id, "remove", case.version, policy="spam").id
 
 
+def _shortlist(env, with_creator=False):
+    """A shortlist of the world's brand (the brand caller's own), optionally holding the env's creator."""
+    from search.shortlist_models import Shortlist, ShortlistEntry
+    with env.app.app_context():
+        shortlist = Shortlist(brand_id=env.world.ids.brand, name=f"名单{env.post_id}")
+        db.session.add(shortlist)
+        db.session.flush()
+        if with_creator:
+            db.session.add(ShortlistEntry(shortlist_id=shortlist.id, creator_id=env.creator_id))
+        db.session.commit()
+        return shortlist.id
+
+
 STAFF = {"moderator", "admin"}
 _M = "/api/v1/moderation"
 
@@ -144,8 +157,34 @@ TABLE = {
     ("POST", "/api/v1/brand/complaints/<int:complaint_id>/reply"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/reply", {"json": {"body": "您好，已安排退换"}})),
     ("POST", "/api/v1/brand/complaints/<int:complaint_id>/resolve"): ({"brand"}, lambda e: (f"/api/v1/brand/complaints/{_complaint(e)}/resolve", {})),
     ("GET", "/api/v1/moderation/dashboard"): ({"moderator", "admin"}, lambda e: ("/api/v1/moderation/dashboard?days=7", {})),
+    ("GET", "/api/v1/search/posts"): (ALL, lambda e: ("/api/v1/search/posts?q=小黑瓶", {})),
+    ("GET", "/api/v1/search/products"): (ALL, lambda e: ("/api/v1/search/products?q=小黑瓶", {})),
+    ("GET", "/api/v1/brand/search/posts"): (BRAND_DESK, lambda e: ("/api/v1/brand/search/posts?q=小黑瓶&verified=true", {})),
+    ("GET", "/api/v1/brand/search/posts/export"): (BRAND_DESK, lambda e: ("/api/v1/brand/search/posts/export?q=小黑瓶", {})),
+    ("GET", "/api/v1/brand/search/creators"): (BRAND_DESK, lambda e: ("/api/v1/brand/search/creators?q=小黑瓶", {})),
+    ("GET", "/api/v1/brand/search/creators/export"): (BRAND_DESK, lambda e: ("/api/v1/brand/search/creators/export?q=小黑瓶", {})),
+    ("GET", "/api/v1/brand/shortlists"): ({"brand"}, lambda e: ("/api/v1/brand/shortlists", {})),
+    ("POST", "/api/v1/brand/shortlists"): ({"brand"}, lambda e: ("/api/v1/brand/shortlists", {"json": {"name": "双十一达人"}})),
+    ("GET", "/api/v1/brand/shortlists/<int:shortlist_id>"): ({"brand"}, lambda e: (f"/api/v1/brand/shortlists/{_shortlist(e)}", {})),
+    ("DELETE", "/api/v1/brand/shortlists/<int:shortlist_id>"): ({"brand"}, lambda e: (f"/api/v1/brand/shortlists/{_shortlist(e)}", {})),
+    ("PUT", "/api/v1/brand/shortlists/<int:shortlist_id>/creators/<username>"): ({"brand"}, lambda e: (f"/api/v1/brand/shortlists/{_shortlist(e)}/creators/{e.creator_username}", {"json": {}})),
+    ("DELETE", "/api/v1/brand/shortlists/<int:shortlist_id>/creators/<username>"): ({"brand"}, lambda e: (f"/api/v1/brand/shortlists/{_shortlist(e, True)}/creators/{e.creator_username}", {})),
     # Pages
     ("GET", "/"): (ALL, lambda e: ("/", {})),
+    ("GET", "/search"): (ALL, lambda e: ("/search?q=小黑瓶", {})),
+    ("GET", "/search/products"): (ALL, lambda e: ("/search/products?q=小黑瓶", {})),
+    ("GET", "/brand/search"): (BRAND_DESK, lambda e: ("/brand/search?q=小黑瓶", {})),
+    ("GET", "/brand/search/creators"): (BRAND_DESK, lambda e: ("/brand/search/creators?q=小黑瓶", {})),
+    ("GET", "/brand/shortlists"): ({"brand"}, lambda e: ("/brand/shortlists", {})),
+    ("POST", "/brand/shortlists"): ({"brand"}, lambda e: ("/brand/shortlists", {"data": {"name": "双十一达人"}})),
+    ("GET", "/brand/shortlists/<int:shortlist_id>"): ({"brand"}, lambda e: (f"/brand/shortlists/{_shortlist(e, True)}", {})),
+    ("POST", "/brand/shortlists/<int:shortlist_id>/delete"): ({"brand"}, lambda e: (f"/brand/shortlists/{_shortlist(e)}/delete", {})),
+    ("POST", "/brand/shortlists/<int:shortlist_id>/remove"): ({"brand"}, lambda e: (f"/brand/shortlists/{_shortlist(e, True)}/remove", {"data": {"username": e.creator_username}})),
+    ("POST", "/brand/shortlist-entries"): ({"brand"}, lambda e: ("/brand/shortlist-entries", {"data": {"shortlist_id": "new", "name": "候选", "username": e.creator_username}})),
+    ("POST", "/brand/partnerships"): ({"brand"}, lambda e: ("/brand/partnerships", {"data": {"creator": e.creator_username, "title": "新品体验"}})),
+    ("GET", "/collaborations"): ({"creator", "brand", "moderator", "admin"}, lambda e: ("/collaborations", {})),
+    ("POST", "/collaborations/<int:collaboration_id>/accept"): ({"creator"}, lambda e: (f"/collaborations/{_collab(e)}/accept", {})),
+    ("POST", "/collaborations/<int:collaboration_id>/decline"): ({"creator"}, lambda e: (f"/collaborations/{_collab(e)}/decline", {})),
     ("GET", "/c/<slug>"): (ALL, lambda e: ("/c/beauty", {})),
     ("GET", "/p/<int:post_id>"): (ALL, lambda e: (f"/p/{e.post_id}", {})),
     ("GET", "/products/<sku>"): (ALL, lambda e: ("/products/100012043978", {})),

@@ -1,0 +1,1 @@
+"""The search JSON API: member search, brand content and creator search, shortlists."""
