@@ -21,7 +21,7 @@ from community.extensions import db
 from community.models import Collaboration, Member, Post, PostProduct, Product
 from community.models.accounts import CREATOR_LEVELS
 from community.models.base import utcnow
-from search.backends.base import Terms
+from search.backends.base import Query, Terms
 from search.brand_search import brand_query, require_brand_desk
 from search.engine import load_posts
 from search.results import backend, engine_call
@@ -36,7 +36,7 @@ def _creator_filter(query, args):
     """Creators only (a profile), unless the brand chose levels itself."""
     if args.get("creator_level"):
         return query
-    return type(query)(query.text, query.filters + (Terms("author_level", CREATOR_LEVELS),))
+    return Query(query.text, query.filters + (Terms("author_level", CREATOR_LEVELS),))
 
 
 def search_creators(member, args, size=None):
@@ -95,7 +95,7 @@ def creator_signals(member_ids):
             "verified_share": round(n_verified / n_hauls, 4) if n_hauls else None,
             "complaints": complaints.get(member_id, 0),
             "strikes": strikes.get(member_id, 0),
-            **disclosure.get(member_id, {"collaborations": 0, "sponsored_posts": 0, "disclosure_rate": None}),
+            **disclosure[member_id],
         }
     return out
 

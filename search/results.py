@@ -6,7 +6,7 @@ The engine answers ids with highlights; rows come from the database in the engin
 from markupsafe import Markup, escape
 
 from community.errors import DomainError, ValidationFailed
-from search.backends.base import SearchError
+from search.backends.base import InvalidCursor, SearchError
 from search.engine import get_engine, load_posts
 
 SNIPPET_CHARS = 80
@@ -29,7 +29,7 @@ def engine_call(fn, *args, **kwargs):
     except SearchError as exc:
         if exc.status == 503:
             raise SearchUnavailable() from exc
-        if "cursor" in type(exc).__name__.lower() or "游标" in str(exc):
+        if isinstance(exc, InvalidCursor):
             raise ValidationFailed("分页游标无效", details={"fields": {"cursor": [str(exc)]}}) from exc
         raise SearchFailed(str(exc)) from exc
 

@@ -116,3 +116,10 @@ def test_shortlist_and_partnership_through_the_pages(client, app, make_member, w
     assert searchable.star.nickname not in _text(client.get(f"/brand/shortlists/{list_id}"))
     assert client.post(f"/brand/shortlists/{list_id}/delete").status_code == 302
     assert client.get(f"/brand/shortlists/{list_id}").status_code == 404
+
+
+def test_a_circle_page_searches_inside_the_circle(client, searchable):
+    page = _text(client.get("/c/beauty"))
+    assert 'id="circle-q"' in page and 'name="circle" value="beauty"' in page
+    assert "共 4 条结果" in _text(client.get("/search?q=小黑瓶&circle=beauty"))
+    assert "共 0 条结果" in _text(client.get("/search?q=小黑瓶&circle=baby"))
