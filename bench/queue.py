@@ -1,9 +1,10 @@
 """Review queue latency at scale: the first queue page with filters, and a decision (claim + decide).
 
-    python -m bench.queue [--cases 100000] [--pages 400] [--decisions 200]
+    python -m bench.queue [--cases 100000] [--closed 200000] [--pages 400] [--decisions 200]
 
 Builds its own database (community_bench_queue) with the migrations, seeds members, circles,
-posts and open cases with one signal each by COPY, then goes through the real app (Flask test
+posts, 100 000 open cases and closed ones beside them (the history that makes up most of the table
+in production), one signal each, by COPY, then goes through the real app (Flask test
 client, in process: routing, auth, schemas, templates, SQL) for
   - GET /api/v1/moderation/cases with a rotation of filters (label, source, state, circle, mixes),
   - GET /moderation/queue (the page) with the same filters, signed in as a moderator,
@@ -75,8 +76,9 @@ def copy_rows(raw, table, rows):
                 copy.write_row(values)
 
 
-def seed(app, n_cases, rng):
-    """Members, circles, posts and open cases (one signal each), all by COPY; returns the moderator."""
+def seed(app, n_cases, rng, n_closed=0):
+    """Members, circles, posts, open cases and `n_closed` closed ones (history: the table's bulk in
+    production), one signal each, all by COPY; returns the moderator's token."""
     from community.extensions import db
     from community.models import Circle, Member, Post
     from community.passwords import hash_password
@@ -102,15 +104,15 @@ def seed(app, n_cases, rng):
                 {"author_id": rng.choice(author_ids), "circle_id": rng.choice(circle_ids), "type": "haul",
                  "title": f"晒单{i}：加微信领券", "body": "全场一折，私聊发链接，名额有限。" * 2,
                  "like_count": rng.randint(0, 300), "comment_count": rng.randint(0, 40),
-                 "created_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 14))} for i in range(n_cases)))
+                 "created_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 14))} for i in range(n_cases + n_closed)))
             raw.commit()
             posts = raw.cursor().execute("SELECT id, author_id, circle_id, created_at FROM posts ORDER BY id").fetchall()
             cases, signals = [], []
-            for post_id, author_id, circle_id, created in posts:
+            for number, (post_id, author_id, circle_id, created) in enumerate(posts):
                 labels = {_pick(rng, LABEL_MIX)}
                 if rng.random() < 0.15:
                     labels.add(_pick(rng, LABEL_MIX))
-                source, state = _pick(rng, SOURCE_MIX), _pick(rng, STATE_MIX)
+                source, state = _pick(rng, SOURCE_MIX), _pick(rng, STATE_MIX) if number < n_cases else "closed"
                 top = max(labels, key=lambda x: LABEL_RISK.get(x, 0))
                 score = round(rng.uniform(0.5, 1.0), 3)
                 risk = LABEL_RISK.get(top, 0.4) * score
@@ -119,7 +121,10 @@ def seed(app, n_cases, rng):
                          "strikes": {"points": 0.0}, "age": {"points": round(rng.uniform(0, 40), 2)},
                          "escalation": {"points": 15.0 if state == "escalated" else 0.0}}
                 priority = round(sum(p["points"] for p in parts.values()), 3)
-                cases.append({"subject_type": "post", "subject_id": post_id, "state": state, "active": True,
+                closed = {"outcome": rng.choice(["approve", "remove"]), "closed_at": created + timedelta(hours=2)} \
+                    if state == "closed" else {}
+                cases.append({**closed, "subject_type": "post", "subject_id": post_id, "state": state,
+                              "active": state != "closed",
                               "circle_id": circle_id, "author_id": author_id,
                               "labels": "," + ",".join(sorted(labels)) + ",", "sources": f",{source},",
                               "top_label": top, "priority": priority, "base_priority": priority - parts["age"]["points"],
@@ -217,7 +222,8 @@ def measure_decisions(client, token, n, rng):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=100_000, help="open cases")
+    parser.add_argument("--closed", type=int, default=200_000, help="closed cases beside them (history)")
     parser.add_argument("--pages", type=int, default=400, help="page loads per kind (API, HTML)")
     parser.add_argument("--decisions", type=int, default=200)
     args = parser.parse_args(argv)
@@ -233,7 +239,7 @@ def main(argv=None):
 
     app = create_app({"OUTBOX_NUDGE": False, "WTF_CSRF_ENABLED": False})
     started = time.perf_counter()
-    token = seed(app, args.cases, rng)
+    token = seed(app, args.cases, rng, args.closed)
     seed_s = time.perf_counter() - started
     print(f"seeded {args.cases} open cases in {seed_s:.1f} s", file=sys.stderr)
     client = app.test_client()
@@ -242,7 +248,7 @@ def main(argv=None):
     measure_pages(client, token, 20)  # warm-up: imports, template compilation, connection pool
     api, page, per_filter = measure_pages(client, token, args.pages)
     claims, decides, both = measure_decisions(client, token, args.decisions, rng)
-    result = {"bench": "queue", "cases": args.cases, "seed_s": round(seed_s, 1),
+    result = {"bench": "queue", "cases": args.cases, "closed_cases": args.closed, "seed_s": round(seed_s, 1),
               "queue_api": summary(api), "queue_page": summary(page), "queue_api_p50_by_filter_ms": per_filter,
               "claim": summary(claims), "decide": summary(decides), "claim_and_decide": summary(both),
               "target_p99_ms": 100,
