@@ -9,18 +9,27 @@ ones. Keyword fields are untokenised fast fields (filters and terms facets), num
 fields (ranges, sorts). `created_at` is kept as microseconds since the epoch: tantivy truncates
 date fast fields to seconds, which would make the newest sort ambiguous.
 
+A query word that no post was indexed with can match nothing, and since every query term must
+match, it empties the result: jieba cut the query differently from the posts (换粮软便 -> 换/粮软/便
+where the post has 换粮 and 软便), or the word is a variant the posts do not use (防晒霜 where they
+say 防晒乳 and 防晒). The run of Chinese characters holding such a word is cut again by the index's
+own vocabulary: the longest words of 2-8 characters some post has, leaving out characters no such
+word covers (换粮 软便, 防晒). Queries whose words are all known, the usual case, cost one term
+lookup per word more. Elasticsearch reaches the same posts through its character-bigram sub-field.
+
 Deletes leave a tombstone document (id, version, deleted_at, no `live` term) so an older upsert
 arriving later is recognised as stale; tombstones have no text and none of the filter fields, so
 they can only match the `live` clause that text-less queries use, and they do not carry it.
 """
 import json
 import math
+import re
 from datetime import datetime, timedelta, timezone
 
 import tantivy
 from tantivy import FieldType, Occur
 
-from search.analysis import Analyzer
+from search.analysis import Analyzer, normalize
 from search.backends.base import (AUTHOR_LEVELS, FIELD_KINDS, POST_TYPES, Filter, Flag, Not, PostDocument, Query,
                                   Range, Term, Terms, as_utc, relevance_boost)
 
@@ -33,6 +42,10 @@ UNSIGNED_FIELDS = tuple(f for f, kind in FIELD_KINDS.items() if kind == "integer
 # How many times each part's terms go into `text` (its BM25F weight).
 FIELD_WEIGHTS = {"title": 3, "products": 2, "brands": 2, "body": 1}
 SKIP = ()
+# Query chunks: runs of Chinese characters, and everything between them.
+_CHUNKS = re.compile(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+RECUT_MIN, RECUT_MAX = 2, 8
 # Fields where every post has exactly one value from a known set. A filter keeping most posts is
 # cheaper as "not the other values": tantivy then skips the few excluded documents instead of
 # intersecting two long posting lists (a filter keeping 80% of 1M posts: 24 ms -> 14 ms).
@@ -140,7 +153,7 @@ class Compiler:
 
     def compile(self, query: Query, extra: list | None = None) -> tuple[tantivy.Query | None, list[str]]:
         """The tantivy query and the analysed terms; None when the query can match nothing."""
-        terms = self.analyzer.query_terms(query.text) if query.text else []
+        terms = self.query_terms(query.text) if query.text else []
         if query.text and not terms:
             return None, []
         clauses = [(Occur.Must, self.text_clause(term)) for term in terms]
@@ -155,6 +168,26 @@ class Compiler:
                 clauses.append(compiled)
         clauses.extend(extra or [])
         return tantivy.Query.boolean_query(clauses), terms
+
+    def query_terms(self, text: str) -> list[str]:
+        """The analyser's terms, with runs holding a word unknown to the index cut again by its words."""
+        terms = self.analyzer.query_terms(text)
+        known: dict[str, bool] = {}
+
+        def is_known(word):
+            if word not in known:
+                known[word] = self.searcher.doc_freq("text", word) > 0
+            return known[word]
+
+        if all(is_known(t) for t in terms):
+            return terms
+        recut = []
+        for chunk in _CHUNKS.findall(normalize(text)):
+            chunk_terms = self.analyzer.query_terms(chunk)
+            if _CJK_RUN.fullmatch(chunk) and not all(is_known(t) for t in chunk_terms):
+                chunk_terms = _cut_by_vocabulary(chunk, is_known) or chunk_terms
+            recut.extend(chunk_terms)
+        return list(dict.fromkeys(recut)) or terms
 
     def text_clause(self, term: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, "text", term, "freq")
@@ -244,6 +277,21 @@ class Compiler:
         """Strictly less than `value` on a fast numeric field (cursor continuation)."""
         return tantivy.Query.range_query(self.schema, name, _numeric_type(name), None, value,
                                          include_upper=False)
+
+
+def _cut_by_vocabulary(run: str, is_known) -> list[str]:
+    """The words of `run` that `is_known`, longest first (dynamic programming on the sum of squared
+    lengths); characters no known word covers are left out."""
+    best: list[tuple[int, list[str]]] = [(0, [])]
+    for end in range(1, len(run) + 1):
+        choice = best[end - 1]                   # leave this character out
+        for start in range(max(0, end - RECUT_MAX), end - RECUT_MIN + 1):
+            word = run[start:end]
+            score = best[start][0] + len(word) ** 2
+            if score > choice[0] and is_known(word):
+                choice = (score, best[start][1] + [word])
+        best.append(choice)
+    return best[-1][1]
 
 
 def _numeric_type(name: str):

@@ -136,7 +136,7 @@ def _use_after_fork(backend, queue, child_wrote, parent_wrote):
     child_wrote.set()
     parent_wrote.wait(30)
     deadline = time.monotonic() + 5      # the parent's commit arrives without an explicit refresh
-    while backend.count(Query("父进程")) == 0 and time.monotonic() < deadline:
+    while not backend.live_versions([4343]) and time.monotonic() < deadline:
         time.sleep(0.05)
     queue.put(backend.count(Query("")))
 
@@ -158,3 +158,19 @@ def test_a_backend_used_before_a_fork_works_in_the_child(tmp_path, analyzer):
     assert queue.get(timeout=5) == len(corpus()) + 2
     backend.refresh()
     assert backend.count(Query("子进程")) == 1
+
+
+def test_a_query_word_no_post_has_is_cut_again_by_the_index_vocabulary(tmp_path, analyzer):
+    backend = EmbeddedBackend(tmp_path / "search", analyzer)
+    backend.ensure_index()
+    backend.bulk([Upsert(post(1, title="换粮过渡失败，主子软便了")),
+                  Upsert(post(2, title="军训防晒实测", body="碧柔水活清透防晒乳，一整天没晒黑")),
+                  Upsert(post(3, title="猫粮换季囤货"))], refresh=True)
+    # jieba cuts the query 换/粮软/便 but the post 换粮 ... 软便; 防晒霜 is in no post, 防晒 is.
+    assert backend.search(Query("换粮软便")).ids == [1]
+    page = backend.search(Query("防晒霜"))
+    assert page.ids == [2] and "<em>防晒</em>" in page.hits[0].highlights["body"]
+    # Known words stay strict: every one must match.
+    assert backend.search(Query("防晒 猫粮")).ids == []
+    # Nothing the index knows: still nothing found.
+    assert backend.search(Query("量子纠缠")).ids == [] and backend.count(Query("量子纠缠")) == 0
