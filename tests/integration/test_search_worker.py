@@ -6,12 +6,13 @@ SEARCH_DIR of their environment); the test reads it through its own engine on th
 import subprocess
 import threading
 import time
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select, update
 
 from community.extensions import db
-from community.models import Member, Post
+from community.models import Brand, Member, Post
 from community.models.base import utcnow
 from search.analysis import Analyzer
 from search.backends.base import Query
@@ -49,13 +50,26 @@ def _live(app, ids):
         return get_engine().backend.live_versions(list(ids))
 
 
-def _moderator(app, base):
-    token = call(base, "POST", "/api/v1/auth/register", {"username": "mod_m", "password": "password123"},
+def _staff(app, base, username, role, **fields):
+    token = call(base, "POST", "/api/v1/auth/register", {"username": username, "password": "password123"},
                  expect=201)["token"]
     with app.app_context():
-        db.session.execute(update(Member).where(Member.username == "mod_m").values(role="moderator"))
+        db.session.execute(update(Member).where(Member.username == username).values(role=role, **fields))
         db.session.commit()
     return token
+
+
+def _brand_user(app, base):
+    with app.app_context():
+        brand_id = db.session.scalar(select(Brand.id).where(Brand.slug == "xiaomi"))
+    return _staff(app, base, "brand_x", "brand", brand_id=brand_id)
+
+
+def _http_ids(base, q, member, brand):
+    """What a member and a brand user find through the HTTP search endpoints."""
+    found = call(base, "GET", f"/api/v1/search/posts?q={quote(q)}", token=member, expect=200)
+    branded = call(base, "GET", f"/api/v1/brand/search/posts?q={quote(q)}", token=brand, expect=200)
+    return {i["id"] for i in found["items"]}, {i["id"] for i in branded["items"]}
 
 
 def test_created_post_is_found_and_a_removal_decision_takes_it_out(clean_db, shared_index, redis_broker,
@@ -67,7 +81,8 @@ def test_created_post_is_found_and_a_removal_decision_takes_it_out(clean_db, sha
     web, worker = start_web(tmp_path, env), start_worker(tmp_path, env)
     try:
         author, fan = _people(web.base)
-        moderator = _moderator(app, web.base)
+        moderator = _staff(app, web.base, "mod_m", "moderator")
+        brand = _brand_user(app, web.base)
         kept = call(web.base, "POST", "/api/v1/posts", {
             "circle": "digital", "type": "haul", "title": "小米14徕卡影像晒单", "body": "夜景拍照很稳，续航一天没问题。",
             "product_skus": ["100000000001"]}, token=author, expect=201)
@@ -78,6 +93,8 @@ def test_created_post_is_found_and_a_removal_decision_takes_it_out(clean_db, sha
             _ids(app, "夜景")), 60, what="both posts searchable")
         assert set(found) == {kept["id"], doomed["id"]}
         assert _ids(app, "徕卡") == [kept["id"]]
+        both = {kept["id"], doomed["id"]}
+        assert _http_ids(web.base, "夜景", fan, brand) == (both, both)
 
         call(web.base, "POST", "/api/v1/reports", {"subject_type": "post", "subject_id": doomed["id"],
                                                    "reason": "fake_review"}, token=fan, expect=201)
@@ -94,10 +111,12 @@ def test_created_post_is_found_and_a_removal_decision_takes_it_out(clean_db, sha
         decided = time.monotonic()
         wait_for(lambda: _ids(app, "夜景") == [kept["id"]], 30, what="the removed post out of search")
         took = time.monotonic() - decided
+        print(f"the removed post left search results {took:.2f}s after the decision")
         assert took < 10, f"a removed post left search results after {took:.1f}s"
         with app.app_context():
             assert db.session.get(Post, doomed["id"]).visibility == "hidden"
         assert _live(app, [doomed["id"]]) == {}
+        assert _http_ids(web.base, "夜景", fan, brand) == ({kept["id"]}, {kept["id"]})
         assert "Traceback" not in worker.output()
     finally:
         web.kill()
@@ -167,6 +186,8 @@ def test_rebuild_during_writes_loses_no_post(clean_db, shared_index, redis_broke
             assert get_engine().backend.count(Query("新写入晒单")) == len(live)
             public = db.session.scalar(select(func.count(Post.id)).where(Post.visibility == "visible"))
             assert get_engine().backend.count(Query("")) == public == len(expected)
+        page = call(web.base, "GET", f"/api/v1/search/posts?q={quote('新写入晒单')}", token=author, expect=200)
+        assert page["total"] == len(live)
         assert "Traceback" not in indexer.output()
     finally:
         web.kill()
