@@ -6,7 +6,7 @@ among the best matches). The signals come from the database, for the ranked auth
 
 - followers: followers in the community (and those declared on other platforms, shown apart);
 - engagement rate: mean likes + comments per public post of the last 90 days, over followers
-  (followers floored at 1, so a new creator's rate is per post);
+  (None without followers or without posts in that window: a rate over nobody means nothing);
 - posting frequency: public posts per week over the last 90 days;
 - verified share: the share of their public hauls whose purchase was verified against an order;
 - complaints: complaint posts they wrote that were routed to a brand; strikes: active strikes;
@@ -89,7 +89,7 @@ def creator_signals(member_ids):
             "level": profile.level if profile else None,
             "followers": followers,
             "external_followers": profile.external_followers if profile else 0,
-            "engagement_rate": round(engagement / n_recent / max(followers, 1), 4) if n_recent else 0.0,
+            "engagement_rate": round(engagement / n_recent / followers, 4) if n_recent and followers else None,
             "posts_per_week": round(n_recent / (WINDOW_DAYS / 7), 2),
             "hauls": n_hauls,
             "verified_share": round(n_verified / n_hauls, 4) if n_hauls else None,

@@ -139,7 +139,7 @@ class CreatorOut(Schema):
     matched = fields.Integer(metadata={"description": "their public posts matching the query"})
     followers = fields.Integer()
     external_followers = fields.Integer()
-    engagement_rate = fields.Float()
+    engagement_rate = fields.Float(allow_none=True)
     posts_per_week = fields.Float()
     hauls = fields.Integer()
     verified_share = fields.Float(allow_none=True)

@@ -125,6 +125,11 @@ def test_brand_user_finds_shortlists_exports_and_invites_a_creator(clean_db, tmp
             expect(page.locator("#result-count")).to_contain_text("共 5 条结果")
             expect(page.locator(".search-hit .snippet em").first).to_have_text("小黑瓶")
             _shot(page, tmp_path, "member-search")
+            page.click("#tab-products")
+            product = page.locator(".product-hit[data-sku='100012043978']")
+            expect(product).to_contain_text("5 篇相关晒单与笔记")
+            expect(product.locator(".ugc")).to_have_count(3)
+            _shot(page, tmp_path, "product-search")
 
             _login(page, web.base, "lancome_mkt")
             page.click("#nav-brand-search")
@@ -166,6 +171,7 @@ def test_brand_user_finds_shortlists_exports_and_invites_a_creator(clean_db, tmp
             expect(page.locator(".creator-card")).to_have_count(2)
 
             page.click("#tab-shortlists")
+            expect(page.locator("a.shortlist-row")).to_contain_text("1 位达人")
             page.click("a.shortlist-row")
             expect(page.locator("#shortlist-name")).to_have_text("候选达人")
             card = page.locator(".creator-card[data-username='creator_mei']")
