@@ -72,3 +72,17 @@ def test_refresh_ages_moves_an_old_case_up(app, make_post):
         assert priority.refresh_ages() >= 2
         db.session.expire_all()
         assert db.session.get(cases.Case, b.id).priority > db.session.get(cases.Case, a.id).priority
+
+
+def test_refresh_ages_leaves_cases_past_the_age_cap_alone(app, make_post):
+    first, second = make_post(), make_post()
+    with app.test_request_context():
+        old = [cases.open_signal("post", pid, "verdict", label="spam.ad", score=0.7) for pid in (first, second)]
+        for case in old:
+            case.opened_at = utcnow() - timedelta(days=30)
+        outbox.commit()
+        assert priority.refresh_ages() == 2
+        capped = db.session.get(cases.Case, old[0].id).priority
+        assert priority.refresh_ages() == 0
+        db.session.expire_all()
+        assert db.session.get(cases.Case, old[0].id).priority == capped
