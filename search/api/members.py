@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from search import member_search
-from search.api.schemas import MemberSearchArgs, ProductHitPage, ProductQueryArgs, HitPage
+from search.api.schemas import HitPage, MemberSearchArgs, ProductHitPage, ProductQueryArgs
 from search.results import item
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search", description="Member search")
