@@ -123,10 +123,12 @@ def shortlist_delete(shortlist_id):
 
 
 def _add_to_shortlist():
+    """Into the chosen list, or, when a name is typed, into the list of that name (made if new)."""
     member, form = viewer(), request.form
-    target = form.get("shortlist_id", "")
-    if target == "new" or not target:
-        shortlist_id = shortlists.create_shortlist(member, form.get("name", "")).id
+    target, name = form.get("shortlist_id", ""), form.get("name", "").strip()
+    if name or target in ("", "new"):
+        existing = {s.name: s.id for s, _ in shortlists.list_shortlists(member)}
+        shortlist_id = existing.get(name) or shortlists.create_shortlist(member, name).id
     elif target.isdigit():
         shortlist_id = int(target)
     else:

@@ -182,6 +182,10 @@ def test_brand_user_finds_shortlists_exports_and_invites_a_creator(clean_db, tmp
             card.locator("details.partner button").click()
             expect(page.locator(".flash")).to_contain_text("合作邀请已发送给 美美子")
             _shot(page, tmp_path, "collaborations-brand")
+            page.set_viewport_size({"width": 1280, "height": 900})   # and on a desktop screen
+            page.goto(web.base + "/brand/search/creators?q=小黑瓶")
+            expect(page.locator(".creator-card")).to_have_count(2)
+            _shot(page, tmp_path, "brand-creators-desktop")
 
             creator = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
             _login(creator, web.base, "creator_mei")

@@ -123,3 +123,20 @@ def test_a_circle_page_searches_inside_the_circle(client, searchable):
     assert 'id="circle-q"' in page and 'name="circle" value="beauty"' in page
     assert "共 4 条结果" in _text(client.get("/search?q=小黑瓶&circle=beauty"))
     assert "共 0 条结果" in _text(client.get("/search?q=小黑瓶&circle=baby"))
+
+
+def test_a_typed_list_name_adds_to_that_list_made_if_new(client, app, make_member, world, searchable, no_csrf):
+    user, _ = brand_user(app, make_member, world)
+    _login(client, user.username)
+    for target, name, who in (("new", "精华达人", searchable.star), ("", "精华达人", searchable.expert),
+                              ("", "运动达人", searchable.expert)):
+        client.post("/brand/shortlist-entries", data={"shortlist_id": target, "name": name, "username": who.username})
+    with app.app_context():
+        lists = {s.name: sorted(e.creator_id for e in s.entries)
+                 for s in db.session.scalars(select(Shortlist).where(Shortlist.brand_id == world.ids.brand))}
+    assert lists == {"精华达人": sorted([searchable.star.id, searchable.expert.id]), "运动达人": [searchable.expert.id]}
+    with app.app_context():
+        first = db.session.scalar(select(Shortlist.id).where(Shortlist.name == "运动达人"))
+    client.post("/brand/shortlist-entries", data={"shortlist_id": str(first), "name": "", "username": searchable.star.username})
+    with app.app_context():
+        assert len(db.session.get(Shortlist, first).entries) == 2
