@@ -180,18 +180,19 @@ def summary(samples):
     return {"p50_ms": round(statistics.median(ordered), 2), "p99_ms": round(p99, 2), "n": len(ordered)}
 
 
-def measure_pages(client, token, n):
+def measure_pages(client, token, n, require_items=True):
     headers = {"Authorization": f"Bearer {token}"}
     sets = filter_sets()
     api, page, per_filter = [], [], {}
     for i in range(n):
         filters = sets[i % len(sets)]
         ms, resp = timed(lambda: client.get(f"/api/v1/moderation/cases?limit=30&{_query(filters)}", headers=headers))
-        assert resp.status_code == 200 and resp.json["items"], (filters, resp.status_code)
+        # Every filter set matches some cases in the seeded queue (later, decisions may have taken them).
+        assert resp.status_code == 200 and (resp.json["items"] or not require_items), (filters, resp.status_code)
         api.append(ms)
         per_filter.setdefault(_query(filters) or "none", []).append(ms)
         ms, resp = timed(lambda: client.get(f"/moderation/queue?{_query(filters)}"))
-        assert resp.status_code == 200 and b"case-row" in resp.data, (filters, resp.status_code)
+        assert resp.status_code == 200 and (b"case-row" in resp.data or not require_items), (filters, resp.status_code)
         page.append(ms)
     return api, page, {k: round(statistics.median(v), 2) for k, v in per_filter.items()}
 
@@ -257,7 +258,7 @@ def main(argv=None):
     with app.app_context():
         refreshed = refresh_ages()
         db.session.commit()
-    api_refresh, _, _ = measure_pages(client, token, args.pages // 2)
+    api_refresh, _, _ = measure_pages(client, token, args.pages // 2, require_items=False)
     result = {"bench": "queue", "cases": args.cases, "closed_cases": args.closed, "seed_s": round(seed_s, 1),
               "queue_api": summary(api), "queue_page": summary(page), "queue_api_p50_by_filter_ms": per_filter,
               "queue_api_after_refresh": {**summary(api_refresh), "cases_refreshed": refreshed},
