@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from community import outbox
@@ -50,6 +50,16 @@ def apply_verdict_event(event_id):
             # Another delivery (this event, or the post's other version) committed first: look again.
             db.session.rollback()
     return "duplicate"
+
+
+def complaint_counts(author_ids) -> dict[int, int]:
+    """Complaints ever opened about posts by each of these authors (authors without any are absent)."""
+    ids = [int(i) for i in set(author_ids or ()) if i is not None]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Post.author_id, func.count(Complaint.id))
+                                   .join(Post, Post.id == Complaint.post_id)
+                                   .where(Post.author_id.in_(ids)).group_by(Post.author_id)).all())
 
 
 def _owner(post):

@@ -61,6 +61,7 @@ def search_creators(member, args, size=None):
 
 def creator_signals(member_ids):
     """The signals above per member id (one query per signal for all of them)."""
+    from moderation.complaints import complaint_counts
     from moderation.strikes import strike_counts
 
     ids = list(member_ids)
@@ -75,7 +76,7 @@ def creator_signals(member_ids):
         select(Post.author_id, func.count(Post.id), func.count(case((Post.verified_purchase, 1))))
         .where(visible, Post.type == "haul").group_by(Post.author_id)))
     strikes = strike_counts(ids)
-    complaints = _complaint_counts(ids)
+    complaints = complaint_counts(ids)
     disclosure = _disclosure(ids)
     members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
     out = {}
@@ -98,15 +99,6 @@ def creator_signals(member_ids):
             **disclosure[member_id],
         }
     return out
-
-
-def _complaint_counts(ids):
-    # moderation/complaints.py has no per-author count; this reads its table for a count only.
-    from moderation.complaints_models import Complaint
-
-    return dict(db.session.execute(select(Post.author_id, func.count(Complaint.id))
-                                   .join(Post, Post.id == Complaint.post_id)
-                                   .where(Post.author_id.in_(ids)).group_by(Post.author_id)).all())
 
 
 def _disclosure(ids):
