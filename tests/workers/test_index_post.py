@@ -31,9 +31,12 @@ def _found(engine, text):
     return engine.backend.search(Query(text), size=50, highlight=False).ids
 
 
-def _run(task, *args):
-    """Run a task as a worker would (eagerly, retries included); returns (value, exception)."""
-    result = task.apply(args=args)
+def _run(app, task, *args):
+    """Run a task as a worker of the test app would (eagerly, retries included); (value, exception).
+
+    The task is taken from the test app's own Celery app: `tasks.index_post` alone resolves through
+    Celery's default app, which is whichever app the suite created last."""
+    result = app.extensions["celery"].tasks[task.name].apply(args=args)
     return (None, result.result) if result.failed() else (result.result, None)
 
 
@@ -61,14 +64,14 @@ def test_the_events_of_a_post_and_its_moderation_all_name_a_search_consumer(app,
 
 def test_index_post_indexes_then_coalesces(app, client, world, search_engine):
     post_id = _create(client, world)
-    assert _run(tasks.index_post, post_id, 1) == ("written", None)
+    assert _run(app, tasks.index_post, post_id, 1) == ("written", None)
     with app.app_context():
         assert _found(search_engine, "小黑瓶") == [post_id]
-    assert _run(tasks.index_post, post_id, 1) == ("unchanged", None)     # a redelivery
+    assert _run(app, tasks.index_post, post_id, 1) == ("unchanged", None)     # a redelivery
     with app.app_context():
         for n in range(3):
             post_service.edit_post(world.author, post_id, title=f"小黑瓶改标题{n}")
-    outcomes = [_run(tasks.index_post, post_id, v)[0] for v in (2, 3, 4)]   # three events, one write
+    outcomes = [_run(app, tasks.index_post, post_id, v)[0] for v in (2, 3, 4)]   # three events, one write
     assert outcomes == ["written", "unchanged", "unchanged"]
     with app.app_context():
         assert _found(search_engine, "改标题2") == [post_id]
@@ -76,11 +79,11 @@ def test_index_post_indexes_then_coalesces(app, client, world, search_engine):
 
 def test_a_hidden_post_leaves_the_index(app, client, world, search_engine):
     post_id = _create(client, world)
-    _run(tasks.index_post, post_id, 1)
+    _run(app, tasks.index_post, post_id, 1)
     with app.app_context():
         post_service.change_visibility(db.session.get(Post, post_id), "hidden", reason="moderation:remove")
         db.session.commit()
-    assert _run(tasks.index_post, post_id, 1) == ("written", None)
+    assert _run(app, tasks.index_post, post_id, 1) == ("written", None)
     with app.app_context():
         assert _found(search_engine, "小黑瓶") == []
 
@@ -89,7 +92,7 @@ def test_a_lost_verified_badge_reaches_the_index(app, client, world, search_engi
     from search.backends.base import Flag
 
     post_id = _create(client, world, order_no="JD-DELIVERED")
-    _run(tasks.index_post, post_id, 1)
+    _run(app, tasks.index_post, post_id, 1)
     verified = Query("小黑瓶", (Flag("verified_purchase"),))
     with app.app_context():
         search_engine.backend.refresh()
@@ -98,7 +101,7 @@ def test_a_lost_verified_badge_reaches_the_index(app, client, world, search_engi
                                             "status": "refunded", "items": [{"sku": "100012043978"}]}])
         topics = db.session.scalars(select(OutboxEvent.topic).where(OutboxEvent.aggregate_id == post_id)).all()
         assert "post.verification_changed" in topics
-    assert _run(tasks.index_post, post_id, 1) == ("written", None)
+    assert _run(app, tasks.index_post, post_id, 1) == ("written", None)
     with app.app_context():
         search_engine.backend.refresh()
         assert search_engine.backend.search(verified).ids == []
@@ -107,11 +110,11 @@ def test_a_lost_verified_badge_reaches_the_index(app, client, world, search_engi
 
 def test_a_post_whose_row_is_gone_is_deleted_and_the_task_returns(app, client, world, search_engine):
     post_id = _create(client, world)
-    _run(tasks.index_post, post_id, 1)
+    _run(app, tasks.index_post, post_id, 1)
     with app.app_context():
         db.session.execute(delete(Post).where(Post.id == post_id))
         db.session.commit()
-    assert _run(tasks.index_post, post_id, 1) == ("gone", None)
+    assert _run(app, tasks.index_post, post_id, 1) == ("gone", None)
     with app.app_context():
         assert _found(search_engine, "小黑瓶") == []
         assert search_engine.backend.live_versions([post_id]) == {}
@@ -130,7 +133,7 @@ def test_transient_errors_are_retried_then_the_write_lands(app, client, world, s
         return real(ids, **kw)
 
     monkeypatch.setattr(sync, "sync_posts", flaky)
-    assert _run(tasks.index_post, post_id, 1) == ("written", None)
+    assert _run(app, tasks.index_post, post_id, 1) == ("written", None)
     assert len(calls) == 3
     with app.app_context():
         assert _found(search_engine, "小黑瓶") == [post_id]
@@ -145,7 +148,7 @@ def test_retries_are_bounded_and_bugs_are_not_retried(app, client, world, search
         raise BackendUnavailable("no engine")
 
     monkeypatch.setattr(sync, "sync_posts", down)
-    value, error = _run(tasks.index_post, post_id, 1)
+    value, error = _run(app, tasks.index_post, post_id, 1)
     assert isinstance(error, BackendUnavailable) and len(calls) == tasks.MAX_RETRIES + 1
 
     calls.clear()
@@ -155,21 +158,21 @@ def test_retries_are_bounded_and_bugs_are_not_retried(app, client, world, search
         raise ProgrammingError("SELECT nope", {}, Exception("column does not exist"))
 
     monkeypatch.setattr(sync, "sync_posts", bug)
-    value, error = _run(tasks.index_post, post_id, 1)
+    value, error = _run(app, tasks.index_post, post_id, 1)
     assert isinstance(error, ProgrammingError) and len(calls) == 1
 
 
 def test_engagement_sweep_writes_liked_posts_in_one_pass(app, client, world, search_engine, make_member):
     ids = [_create(client, world, title=f"小黑瓶点赞{n}") for n in range(3)]
     for post_id in ids:
-        _run(tasks.index_post, post_id, 1)
+        _run(app, tasks.index_post, post_id, 1)
     fan, _ = make_member("member")
     with app.app_context():
         for post_id in ids[:2]:
             social.like(db.session.get(type(fan), fan.id), post_id)
             social.like(db.session.get(type(fan), fan.id), post_id)      # a repeated like changes nothing
-    assert _run(tasks.refresh_engagement) == (2, None)
-    assert _run(tasks.refresh_engagement) == (0, None)
+    assert _run(app, tasks.refresh_engagement) == (2, None)
+    assert _run(app, tasks.refresh_engagement) == (0, None)
     with app.app_context():
         likes = {s.post_id: s.likes for s in db.session.scalars(
             select(SearchIndexState).where(SearchIndexState.post_id.in_(ids)))}
@@ -178,15 +181,15 @@ def test_engagement_sweep_writes_liked_posts_in_one_pass(app, client, world, sea
 
 def test_reconcile_sweep_repairs_drift(app, client, world, search_engine):
     indexed, lost = _create(client, world, title="小黑瓶对账甲"), _create(client, world, title="小黑瓶对账乙")
-    _run(tasks.index_post, indexed, 1)                         # lost's event never arrived
+    _run(app, tasks.index_post, indexed, 1)                         # lost's event never arrived
     with app.app_context():
         post = db.session.get(Post, indexed)
         post.visibility = "hidden"                              # hidden without an event
         db.session.commit()
-    assert _run(tasks.reconcile_index) == (2, None)
+    assert _run(app, tasks.reconcile_index) == (2, None)
     with app.app_context():
         assert _found(search_engine, "对账") == [lost]
-    assert _run(tasks.reconcile_index) == (0, None)
+    assert _run(app, tasks.reconcile_index) == (0, None)
 
 
 def test_beat_runs_both_sweeps_on_the_search_queue(app):
