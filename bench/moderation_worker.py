@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-DB_NAME = "community_bench_moderation"
+# Both can be pointed elsewhere so that runs on a shared machine do not collide.
+DB_NAME = os.environ.get("BENCH_PG_DATABASE", "community_bench_moderation")
 BURST_FACTOR = 26
 
 

@@ -7,8 +7,11 @@ import); without any model it runs the rules alone with default thresholds, so a
 always possible. ``reload()`` drops the cached model (after a promotion).
 
 A label's score is the larger of the model score and the rule score (noisy-OR of the rule hits):
-a strong rule (a WeChat handle, 百家乐) is enough on its own, and the model covers what no rule
-lists. With a transformer the model score is the mean of the fast and transformer models
+a strong rule (a WeChat handle, 百家乐; rule score >= ``STRONG_RULE``) is enough on its own, and the
+model covers what no rule lists. A weaker rule score (a bare phone number, 微商, 约吗) counts on its
+own only for a label no model has learnt; where a model head exists it has the fired rules among its
+features and weighs them in context (on validation, bare mid-strength hits were most of the SMS
+false alarms: "请拾到者与138...联系", "南京赴十年之约吗"). With a transformer the model score is the mean of the fast and transformer models
 (engine ``ensemble``). The default engine is the one training found best on validation (in the
 manifest); ``MODERATION_ENGINE`` can pin ``fast``, ``transformer`` or ``ensemble``.
 
@@ -37,6 +40,8 @@ from moderation.triage import triage
 
 RULES_ONLY = "rules-only"
 ENGINES = ("fast", "transformer", "ensemble")
+# A rule score at least this high decides on its own (lexicon.py: strong terms are >= 0.8).
+STRONG_RULE = 0.8
 
 
 @dataclass
@@ -62,6 +67,8 @@ class Scored:
     matrix: object | None
     fast: np.ndarray | None
     transformer: np.ndarray | None
+    # per label: whether the fast model has a head for it (None: no fast model)
+    fast_heads: np.ndarray | None = None
 
     def model_scores(self, engine: str) -> np.ndarray | None:
         if engine == "rules":
@@ -74,10 +81,22 @@ class Scored:
             return (self.fast + self.transformer) / 2
         return self.fast if self.fast is not None else self.transformer
 
+    def learned(self, engine: str) -> np.ndarray:
+        """Per label: whether the engine's model has learnt it (a transformer learns every label)."""
+        if engine in ("transformer", "ensemble") and self.transformer is not None:
+            return np.ones(len(LABELS), dtype=bool)
+        if self.fast is not None and self.fast_heads is not None:
+            return self.fast_heads
+        return np.zeros(len(LABELS), dtype=bool)
+
     def combined(self, engine: str) -> np.ndarray:
         rule_scores = np.array([[r.scores[label] for label in LABELS] for r in self.rules]).reshape(-1, len(LABELS))
         model = self.model_scores(engine)
-        return rule_scores if model is None else np.maximum(model, rule_scores)
+        if model is None:
+            return rule_scores
+        # below STRONG_RULE a rule is left to the model that learnt the label (it is a feature there)
+        rule_scores = np.where(self.learned(engine) & (rule_scores < STRONG_RULE), 0.0, rule_scores)
+        return np.maximum(model, rule_scores)
 
 
 class Cascade:
@@ -100,13 +119,14 @@ class Cascade:
         norms = list(texts) if normalized else [normalize(text or "") for text in texts]
         rules = [match(norm) for norm in norms]
         fast_model = self.bundle.fast if self.bundle else None
-        matrix = fast_scores = transformer_scores = None
+        matrix = fast_scores = transformer_scores = heads = None
         if fast_model is not None:
             matrix = fast_model.transform(norms, [r.tags for r in rules])
             fast_scores = fast_model.predict_matrix(matrix)
+            heads = np.array([label in fast_model.heads for label in LABELS])
         if self.engine in ("transformer", "ensemble"):
             transformer_scores = self.bundle.transformer().predict_proba(norms, batch_size=batch_size)
-        return Scored(norms, rules, matrix, fast_scores, transformer_scores)
+        return Scored(norms, rules, matrix, fast_scores, transformer_scores, heads)
 
     # verdicts -------------------------------------------------------------------------------
     def classify(self, texts: list[str], context: list[dict | None] | None = None) -> list[Verdict]:

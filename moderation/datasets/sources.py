@@ -39,9 +39,25 @@ from pathlib import Path
 from moderation.datasets.example import Example
 from moderation.labels import SPAM_LABELS
 
-_NAMES = ("王芳", "李强", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏", "孙悦", "马超")
-_PLACES = ("杭州", "成都", "南京", "武汉", "西安", "长沙", "苏州", "郑州", "青岛", "厦门", "合肥", "昆明")
-_BANKS = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行")
+# Pools for the FBS placeholders. They are wide on purpose: with a dozen names, each name (and its
+# surname character) stood in ~5% of the FBS spam and nowhere else, and the spam head learnt 刘,
+# 杨, 郑州 as spam words (coefficients up to 4.7). A name is a common surname and one or two given
+# characters; a place is one of ~100 cities.
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段洪钱汤尹黎易常武乔贺赖龚文"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲燕飞建红宇浩凯婷雪琳晨欣怡子涵梓轩思博文斌宁志国海峰亮成华晓东新春雨佳"
+_PLACES = tuple(
+    "北京 上海 天津 重庆 广州 深圳 杭州 成都 南京 武汉 西安 长沙 苏州 郑州 青岛 厦门 合肥 昆明 沈阳 大连 "
+    "哈尔滨 长春 石家庄 太原 济南 福州 南昌 南宁 贵阳 兰州 西宁 银川 乌鲁木齐 呼和浩特 拉萨 海口 三亚 无锡 "
+    "常州 宁波 温州 绍兴 嘉兴 金华 台州 佛山 东莞 珠海 中山 惠州 汕头 泉州 漳州 烟台 潍坊 临沂 淄博 济宁 "
+    "徐州 南通 扬州 盐城 洛阳 南阳 开封 宜昌 襄阳 岳阳 株洲 衡阳 柳州 桂林 绵阳 宜宾 遵义 曲靖 保定 唐山 "
+    "邯郸 廊坊 大同 包头 鞍山 吉林 齐齐哈尔 芜湖 蚌埠 赣州 九江 莆田 宝鸡 咸阳 天水 湛江 江门 镇江 泰州 湖州".split()
+)
+_BANKS = ("工商银行", "建设银行", "农业银行", "中国银行", "招商银行", "交通银行", "邮储银行", "浦发银行",
+          "民生银行", "兴业银行", "中信银行", "光大银行", "平安银行", "华夏银行", "广发银行")
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
 _BRANDS = ("兰蔻", "雅诗兰黛", "欧莱雅", "资生堂", "百雀羚", "自然堂", "珀莱雅", "薇诺娜", "完美日记", "花西子")
 _TLDS = ("com", "cn", "net", "top", "vip")
 
@@ -94,7 +110,7 @@ def clean_fbs(text: str) -> str:
         "DIGIT": lambda: _digits(rng, rng.randint(1, 4)),
         "PLACE": lambda: rng.choice(_PLACES),
         "BANK": lambda: rng.choice(_BANKS),
-        "NAME": lambda: rng.choice(_NAMES),
+        "NAME": lambda: _name(rng),
         "URL": lambda: " " + _link(rng) + " ",
     }
     text = _FBS_TOKEN.sub(lambda m: replacements[m.group(1)](), text.strip())

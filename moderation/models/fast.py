@@ -56,9 +56,10 @@ class FastModel:
 
     # training -------------------------------------------------------------------------------
     def fit(self, data: TrainingSet, progress=None) -> FastModel:
-        tokens = [words(text) for text in (progress(data.texts, "jieba") if progress else data.texts)]
+        texts = self.space.prepare(data.texts)
+        tokens = [words(text) for text in (progress(texts, "jieba") if progress else texts)]
         self.space.words.fit(tokens)
-        self.space.chars.fit(data.texts)
+        self.space.chars.fit(texts)
         self.space.fit_rules(data.tags)
         matrix = self.space.transform(data.texts, data.tags, tokens)
         labels = progress(LABELS, "labels") if progress else LABELS

@@ -26,6 +26,17 @@ def test_fbs_tokens_and_segmentation_are_undone():
     assert re.search(r"1[3-9]\d{9}", cleaned)
 
 
+def test_fbs_names_and_places_come_from_wide_pools():
+    # a dozen fixed names stood in 5% of the FBS spam each: the model learnt them as spam words
+    lines = [f"尊敬的NAME您好，PLACE店第{i}期活动" for i in range(300)]
+    cleaned = [clean_fbs(line) for line in lines]
+    assert cleaned == [clean_fbs(line) for line in lines]  # deterministic
+    names = {re.match(r"尊敬的(\w+?)您好", text).group(1) for text in cleaned}
+    places = {re.search(r"您好，(\w+?)店", text).group(1) for text in cleaned}
+    assert len(names) > 150 and all(2 <= len(name) <= 3 for name in names)
+    assert len(places) > 50
+
+
 def _example(uid, text, group=None, **labels):
     return Example(uid, "test", text, labels or {"spam.ad": 0}, group=group)
 
