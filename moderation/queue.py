@@ -54,16 +54,18 @@ def list_cases(actor, label=None, circle=None, source=None, state=None, assignee
     open queue (`ix_moderation_cases_open_queue`) without touching the table; then the page's rows."""
     require_staff(actor)
     limit = max(1, min(int(limit or 30), MAX_LIMIT))
-    stmt = queue_stmt(label, circle, source, state, assignee_id, columns=(Case.id,))
+    stmt = queue_stmt(label, circle, source, state, assignee_id, columns=(Case.id, Case.priority))
     after = decode_cursor(cursor)
     if after is not None:
         value, row_id = after
         stmt = stmt.where((Case.priority < value) | ((Case.priority == value) & (Case.id < row_id)))
-    ids = db.session.scalars(stmt.order_by(Case.priority.desc(), Case.id.desc()).limit(limit + 1)).all()
-    more = len(ids) > limit
-    found = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids[:limit])))} if ids else {}
-    rows = [found[i] for i in ids[:limit] if i in found]
-    nxt = encode_cursor(rows[-1].priority, rows[-1].id) if more and rows else None
+    keys = db.session.execute(stmt.order_by(Case.priority.desc(), Case.id.desc()).limit(limit + 1)).all()
+    page_keys = keys[:limit]
+    ids = [case_id for case_id, _ in page_keys]
+    found = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))} if ids else {}
+    rows = [found[i] for i in ids if i in found]
+    # The cursor is the key the page was ordered by, even if a row's priority moved in between.
+    nxt = encode_cursor(page_keys[-1][1], page_keys[-1][0]) if len(keys) > limit else None
     attach_subjects(rows)
     return rows, nxt
 
