@@ -9,6 +9,7 @@ from community.extensions import db
 from community.models import Brand, Circle, Product
 from community.services import accounts
 from tests.integration.conftest import call, service_env, start_web
+from tests.services import REDIS_URL
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -41,7 +42,7 @@ def _catalog_and_admin(app):
 def test_sign_up_join_post_haul_with_photo_and_order_shows_verified_badge(clean_db, browser, tmp_path):
     app = clean_db
     admin_token = _catalog_and_admin(app)
-    web = start_web(tmp_path, service_env(tmp_path, "redis://127.0.0.1:6379/15", OUTBOX_NUDGE="0"))
+    web = start_web(tmp_path, service_env(tmp_path, REDIS_URL, OUTBOX_NUDGE="0"))
     photo = tmp_path / "haul.jpg"
     Image.new("RGB", (900, 1200), (180, 40, 60)).save(photo, "JPEG")
     try:
