@@ -26,9 +26,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.pg import db_url, recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "community_bench_queue"
 
 # Roughly what the intake produces: ads and fake reviews dominate, gambling and adult are rare.
@@ -39,17 +40,6 @@ SOURCE_MIX = [("verdict", 70), ("report", 20), ("audit", 5), ("complaint_sla", 2
 STATE_MIX = [("open", 90), ("assigned", 7), ("escalated", 3)]
 N_CIRCLES, N_AUTHORS = 30, 5000
 
-
-def _db_url():
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
-
-
-def recreate_database():
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
 
 
 def _pick(rng, mix):
@@ -231,9 +221,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rng = random.Random(11)
     tmp = Path(tempfile.mkdtemp(prefix="bench-queue-"))
-    env = {**os.environ, "DATABASE_URL": _db_url(), "INSTANCE_DIR": str(tmp / "instance"), "OUTBOX_NUDGE": "0",
+    env = {**os.environ, "DATABASE_URL": db_url(DB_NAME), "INSTANCE_DIR": str(tmp / "instance"), "OUTBOX_NUDGE": "0",
            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/6")}
-    recreate_database()
+    recreate_database(DB_NAME)
     subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.environ.update(env)

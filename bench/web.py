@@ -22,24 +22,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.pg import db_url, recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "community_bench"
 # Both apps run under the repository's gunicorn.conf.py (what `make web` uses): same server settings.
 GUNICORN = ["--config", str(ROOT / "gunicorn.conf.py")]
 
-
-def _db_url():
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
-
-
-def recreate_database():
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
 
 
 def build_data(env, n_posts):
@@ -160,10 +150,10 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    env = {**os.environ, "DATABASE_URL": _db_url(), "INSTANCE_DIR": str(tmp / "instance"),
+    env = {**os.environ, "DATABASE_URL": db_url(DB_NAME), "INSTANCE_DIR": str(tmp / "instance"),
            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/6"),
            "CACHE_REDIS_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5"), "OUTBOX_NUDGE": "1"}
-    recreate_database()
+    recreate_database(DB_NAME)
     token, post_ids = build_data(env, args.posts)
     results = {"config": {"connections": args.connections, "duration_s": args.duration, "posts": args.posts,
                           "gunicorn": _server_settings()}}
