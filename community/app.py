@@ -8,11 +8,13 @@ from community.config import load_config
 from community.converters import register_converters
 from community.errors import register_error_handlers
 from community.extensions import api, cache, csrf, db, login_manager, migrate
+from community.inputs import register_input_rules
 
 
 def create_app(test_config=None):
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     register_converters(app)
+    register_input_rules(app)
     app.config.from_mapping(load_config())
     if test_config:
         app.config.update(test_config)

@@ -112,3 +112,26 @@ def test_ids_beyond_the_database_integer_are_404_not_500(big, client, world):
     for page in ("/p/{}", "/moderation/cases/{}", "/brand/complaints/{}", "/brand/shortlists/{}"):
         resp = client.get(page.format(big))
         assert resp.status_code == 404 and "内容不存在" in resp.get_data(as_text=True), page
+
+
+@pytest.mark.parametrize("raw", ['"a\\u0000b"', '"\\ud800"'])
+def test_nul_and_lone_surrogates_in_json_are_422_not_500(raw, client, world):
+    # Found by schemathesis: PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded.
+    join(client, world.author_token)
+    cases = [("/api/v1/auth/tokens", '{"username": %s, "password": "password123"}', None),
+             ("/api/v1/posts", '{"circle": "beauty", "type": "note", "title": %s, "body": "b"}', world.author_token),
+             ("/api/v1/posts", '{"circle": "beauty", "type": "note", "title": "t", "body": "b", %s: 1}',
+              world.author_token)]
+    for url, body, token in cases:
+        resp = client.post(url, data=body % raw, content_type="application/json", headers=auth(token) if token else {})
+        assert resp.status_code == 422, (url, resp.status_code, resp.get_data(as_text=True)[:300])
+        error = resp.json["error"]
+        assert error["code"] == "validation_error" and error["details"]["fields"], error
+
+
+def test_nul_in_a_path_or_query_is_422_and_a_page_says_so(client):
+    resp = client.get("/api/v1/members/a%00b")
+    assert resp.status_code == 422 and resp.json["error"]["details"]["fields"] == {"username": ["内容包含无效字符"]}
+    assert client.get("/api/v1/feed?cursor=%00").status_code == 422
+    page = client.get("/u/a%00b")
+    assert page.status_code == 422 and "内容包含无效字符" in page.get_data(as_text=True)
