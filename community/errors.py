@@ -72,11 +72,11 @@ def _wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _respond(status, code=None, message=None, details=None):
+def _respond(status, code=None, message=None, details=None, headers=None):
     if _wants_json():
-        return jsonify(error_body(status, code, message, details)), status
+        return jsonify(error_body(status, code, message, details)), status, headers or {}
     body = error_body(status, code, message, details)["error"]
-    return render_template("error.html", status=status, error=body), status
+    return render_template("error.html", status=status, error=body), status, headers or {}
 
 
 def register_error_handlers(app):
@@ -94,7 +94,9 @@ def register_error_handlers(app):
         message = HTTP_MESSAGES.get(exc.code)
         if exc.code == 400 and exc.description and "CSRF" in str(exc.description):
             message = "页面已过期，请刷新后重试"
-        return _respond(exc.code or 500, None, message, details)
+        # A 405 keeps its Allow header (RFC 9110), so a client can see which methods exist.
+        headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+        return _respond(exc.code or 500, None, message, details, headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

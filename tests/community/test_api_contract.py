@@ -135,3 +135,9 @@ def test_nul_in_a_path_or_query_is_422_and_a_page_says_so(client):
     assert client.get("/api/v1/feed?cursor=%00").status_code == 422
     page = client.get("/u/a%00b")
     assert page.status_code == 422 and "内容包含无效字符" in page.get_data(as_text=True)
+
+
+def test_a_wrong_method_is_405_with_the_allow_header(client):
+    resp = client.put("/api/v1/posts")
+    assert resp.status_code == 405 and resp.json["error"]["code"] == "method_not_allowed"
+    assert "POST" in resp.headers["Allow"]
