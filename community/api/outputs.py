@@ -53,7 +53,8 @@ class ProductOut(Schema):
     sku = fields.String()
     title = fields.String()
     category = fields.String()
-    price = fields.Decimal(as_string=True)
+    # Sent as a string so no cent is lost to binary floats; the document says so.
+    price = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"})
     brand = fields.Nested(BrandBrief)
 
 

@@ -119,7 +119,8 @@ class ProductHitOut(Schema):
     sku = fields.String()
     title = fields.String()
     category = fields.String()
-    price = fields.Decimal(as_string=True)
+    # Sent as a string so no cent is lost to binary floats; the document says so.
+    price = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"})
     brand = fields.Dict()
     matching_posts = fields.Integer()
     verified_posts = fields.Integer()

@@ -114,6 +114,16 @@ def test_ids_beyond_the_database_integer_are_404_not_500(big, client, world):
         assert resp.status_code == 404 and "内容不存在" in resp.get_data(as_text=True), page
 
 
+def test_the_document_bounds_path_ids_and_types_prices_as_strings(client):
+    spec = client.get("/api/v1/openapi.json").json
+    path = spec["paths"]["/api/v1/posts/{post_id}"]
+    param = next(p for p in path.get("parameters", []) + path["get"].get("parameters", []) if p["name"] == "post_id")
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+    # The API sends "760.00", so the document must not say number.
+    for name in ("ProductOut", "ProductHitOut"):
+        assert spec["components"]["schemas"][name]["properties"]["price"]["type"] == "string"
+
+
 @pytest.mark.parametrize("raw", ['"a\\u0000b"', '"\\ud800"'])
 def test_nul_and_lone_surrogates_in_json_are_422_not_500(raw, client, world):
     # Found by schemathesis: PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded.
