@@ -1,6 +1,7 @@
 """Request and response schemas (marshmallow); flask-smorest validates with them and documents them."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from community.converters import MAX_ID
 from community.models.accounts import CREATOR_LEVELS, ROLES
 from community.models.posts import MAX_IMAGES, POST_TYPES
 from community.models.social import REPORT_REASONS, REPORT_SUBJECTS
@@ -9,6 +10,11 @@ from community.models.social import REPORT_REASONS, REPORT_SUBJECTS
 class Strict(Schema):
     class Meta:
         unknown = EXCLUDE
+
+
+# Ids and counts stored in PostgreSQL `integer` columns: a larger number is a 422 here, not an
+# "integer out of range" 500 from the query.
+ID_RANGE = validate.Range(1, MAX_ID)
 
 
 # ---- requests -------------------------------------------------------------------------------
@@ -44,8 +50,9 @@ class PostIn(Strict):
     product_skus = fields.List(fields.String(validate=validate.Length(1, 32)), load_default=list,
                                validate=validate.Length(max=5))
     order_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
-    image_ids = fields.List(fields.Integer(strict=True), load_default=list, validate=validate.Length(max=MAX_IMAGES))
-    collaboration_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    image_ids = fields.List(fields.Integer(strict=True, validate=ID_RANGE), load_default=list,
+                            validate=validate.Length(max=MAX_IMAGES))
+    collaboration_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID_RANGE)
     sponsored = fields.Boolean(load_default=False)
 
 
@@ -54,7 +61,7 @@ class PostEditIn(Strict):
     body = fields.String(validate=validate.Length(1, 5000))
     product_skus = fields.List(fields.String(validate=validate.Length(1, 32)), validate=validate.Length(max=5))
     order_no = fields.String(allow_none=True, validate=validate.Length(1, 40))
-    image_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(max=MAX_IMAGES))
+    image_ids = fields.List(fields.Integer(strict=True, validate=ID_RANGE), validate=validate.Length(max=MAX_IMAGES))
 
 
 class CommentIn(Strict):
@@ -63,7 +70,7 @@ class CommentIn(Strict):
 
 class ReportIn(Strict):
     subject_type = fields.String(required=True, validate=validate.OneOf(REPORT_SUBJECTS))
-    subject_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    subject_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     reason = fields.String(required=True, validate=validate.OneOf(REPORT_REASONS))
     detail = fields.String(load_default="", validate=validate.Length(max=500))
 
@@ -83,7 +90,7 @@ class CreatorProfileIn(Strict):
     level = fields.String(required=True, validate=validate.OneOf(CREATOR_LEVELS))
     verified = fields.Boolean(load_default=True)
     headline = fields.String(load_default="", validate=validate.Length(max=120))
-    external_followers = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 10**10))
+    external_followers = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, MAX_ID))
 
 
 class OrderItemIn(Strict):

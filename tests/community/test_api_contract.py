@@ -151,3 +151,22 @@ def test_a_wrong_method_is_405_with_the_allow_header(client):
     resp = client.put("/api/v1/posts")
     assert resp.status_code == 405 and resp.json["error"]["code"] == "method_not_allowed"
     assert "POST" in resp.headers["Allow"]
+
+
+def test_body_ids_and_counts_beyond_the_database_integer_are_422_not_500(client, world, make_member):
+    # Found by schemathesis: {"subject_id": 269117217679} reached the query ("integer out of range").
+    _, admin_token = make_member("admin")
+    join(client, world.author_token)
+    big = 2**31
+    cases = [
+        ("POST", "/api/v1/reports", world.author_token, {"subject_type": "comment", "subject_id": big, "reason": "abuse"}),
+        ("POST", "/api/v1/posts", world.author_token,
+         {"circle": "beauty", "type": "note", "title": "t", "body": "b", "image_ids": [big]}),
+        ("POST", "/api/v1/posts", world.author_token,
+         {"circle": "beauty", "type": "note", "title": "t", "body": "b", "collaboration_id": big}),
+        ("PUT", f"/api/v1/members/{world.stranger.username}/creator-profile", admin_token,
+         {"level": "专家", "external_followers": big}),
+    ]
+    for method, url, token, body in cases:
+        resp = client.open(url, method=method, json=body, headers=auth(token))
+        assert resp.status_code == 422 and resp.json["error"]["code"] == "validation_error", (url, resp.json)
