@@ -8,11 +8,14 @@ always possible. ``reload()`` drops the cached model (after a promotion).
 
 A label's score is the larger of the model score and the rule score (noisy-OR of the rule hits):
 a strong rule (a WeChat handle, 百家乐; rule score >= ``STRONG_RULE``) is enough on its own, and the
-model covers what no rule lists. A weaker rule score (a bare phone number, 微商, 约吗) counts on its
-own only for a label no model has learnt; where a model head exists it has the fired rules among its
-features and weighs them in context (on validation, bare mid-strength hits were most of the SMS
-false alarms: "请拾到者与138...联系", "南京赴十年之约吗"). With a transformer the model score is the mean of the fast and transformer models
-(engine ``ensemble``). The default engine is the one training found best on validation (in the
+model covers what no rule lists. A weaker rule score (a bare phone number, 微商, 看片) counts on its
+own only where the model has not learnt the label from ample data (``LEARNT_POSITIVES``); where it
+has, the fired rules are among its features and it weighs them in context. On validation, bare
+mid-strength hits were most of the SMS false alarms ("请拾到者与138...联系", "南京赴十年之约吗");
+the labels that rules and the project set carry (spam.adult, spam.gambling, fake.*: a few hundred
+positives or fewer, of one source's style) lost recall on the project set when their rules were
+left to the model, so they keep them. With a transformer the model score is the mean of the fast
+and transformer models (engine ``ensemble``). The default engine is the one training found best on validation (in the
 manifest); ``MODERATION_ENGINE`` can pin ``fast``, ``transformer`` or ``ensemble``.
 
 Decision: ``remove`` if any violation label reaches its remove threshold, else ``review`` if any
@@ -42,6 +45,9 @@ RULES_ONLY = "rules-only"
 ENGINES = ("fast", "transformer", "ensemble")
 # A rule score at least this high decides on its own (lexicon.py: strong terms are >= 0.8).
 STRONG_RULE = 0.8
+# A fast-model head trained on at least this many positives has learnt its label (spam.ad, spam.fraud,
+# abuse, complaint on the shared data); a weaker rule is only a feature there.
+LEARNT_POSITIVES = 2000
 
 
 @dataclass
@@ -67,8 +73,8 @@ class Scored:
     matrix: object | None
     fast: np.ndarray | None
     transformer: np.ndarray | None
-    # per label: whether the fast model has a head for it (None: no fast model)
-    fast_heads: np.ndarray | None = None
+    # per label: whether the model has learnt it from ample data (None: no model)
+    learnt: np.ndarray | None = None
 
     def model_scores(self, engine: str) -> np.ndarray | None:
         if engine == "rules":
@@ -81,21 +87,14 @@ class Scored:
             return (self.fast + self.transformer) / 2
         return self.fast if self.fast is not None else self.transformer
 
-    def learned(self, engine: str) -> np.ndarray:
-        """Per label: whether the engine's model has learnt it (a transformer learns every label)."""
-        if engine in ("transformer", "ensemble") and self.transformer is not None:
-            return np.ones(len(LABELS), dtype=bool)
-        if self.fast is not None and self.fast_heads is not None:
-            return self.fast_heads
-        return np.zeros(len(LABELS), dtype=bool)
-
     def combined(self, engine: str) -> np.ndarray:
         rule_scores = np.array([[r.scores[label] for label in LABELS] for r in self.rules]).reshape(-1, len(LABELS))
         model = self.model_scores(engine)
         if model is None:
             return rule_scores
         # below STRONG_RULE a rule is left to the model that learnt the label (it is a feature there)
-        rule_scores = np.where(self.learned(engine) & (rule_scores < STRONG_RULE), 0.0, rule_scores)
+        if self.learnt is not None:
+            rule_scores = np.where(self.learnt & (rule_scores < STRONG_RULE), 0.0, rule_scores)
         return np.maximum(model, rule_scores)
 
 
@@ -123,7 +122,9 @@ class Cascade:
         if fast_model is not None:
             matrix = fast_model.transform(norms, [r.tags for r in rules])
             fast_scores = fast_model.predict_matrix(matrix)
-            heads = np.array([label in fast_model.heads for label in LABELS])
+            heads = np.array([label in fast_model.heads
+                              and fast_model.trained_on.get(label, {}).get("positive", 0) >= LEARNT_POSITIVES
+                              for label in LABELS])
         if self.engine in ("transformer", "ensemble"):
             transformer_scores = self.bundle.transformer().predict_proba(norms, batch_size=batch_size)
         return Scored(norms, rules, matrix, fast_scores, transformer_scores, heads)

@@ -122,19 +122,23 @@ def test_apply_context_shifts_log_odds():
     assert apply_context(scores, None) == (scores, [], False)
 
 
-def test_a_weak_rule_alone_is_left_to_a_model_that_learnt_the_label(rules_only, cascade):
-    from moderation.cascade import STRONG_RULE
+def test_a_weak_rule_alone_is_left_to_a_model_that_learnt_the_label(rules_only, cascade, monkeypatch):
+    import moderation.cascade as cascade_module
 
     texts = ["钱包丢了，请拾到者与13498931287联系", "真人视讯百家乐，注册就送彩金，首存再送"]
     ad, gambling = LABELS.index("spam.ad"), LABELS.index("spam.gambling")
-    with_model = cascade.score(texts)
-    rule_ad = with_model.rules[0].scores["spam.ad"]
-    assert 0 < rule_ad < STRONG_RULE  # a bare phone number: evidence, not a verdict
-    assert with_model.combined("fast")[0, ad] == with_model.fast[0, ad]
+    # the project-written set alone teaches no label from LEARNT_POSITIVES examples: rules count as before
+    few = cascade.score(texts)
+    rule_ad = few.rules[0].scores["spam.ad"]
+    assert 0 < rule_ad < cascade_module.STRONG_RULE  # a bare phone number: evidence, not a verdict
+    assert few.combined("fast")[0, ad] >= rule_ad
+    # a model that learnt spam.ad weighs the phone number itself
+    monkeypatch.setattr(cascade_module, "LEARNT_POSITIVES", 1)
+    learnt = cascade.score(texts)
+    assert learnt.combined("fast")[0, ad] == learnt.fast[0, ad]
     # a strong rule still decides on its own
-    assert with_model.combined("fast")[1, gambling] >= with_model.rules[1].scores["spam.gambling"] >= STRONG_RULE
+    assert learnt.combined("fast")[1, gambling] >= learnt.rules[1].scores["spam.gambling"] >= cascade_module.STRONG_RULE
     # without a model the rules are all there is
-    rules_alone = rules_only.score(texts)
-    assert rules_alone.combined("rules")[0, ad] == rule_ad
+    assert rules_only.score(texts).combined("rules")[0, ad] == rule_ad
     (verdict,) = rules_only.classify(texts[:1])
     assert "spam.ad" in verdict.labels
