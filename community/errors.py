@@ -101,4 +101,8 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def _unexpected(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # The error page itself reads the database (the header's unread count); after a failed
+        # statement the transaction is aborted, so roll it back or the error page fails too.
+        from community.extensions import db
+        db.session.rollback()
         return _respond(500)

@@ -170,3 +170,19 @@ def test_body_ids_and_counts_beyond_the_database_integer_are_422_not_500(client,
     for method, url, token, body in cases:
         resp = client.open(url, method=method, json=body, headers=auth(token))
         assert resp.status_code == 422 and resp.json["error"]["code"] == "validation_error", (url, resp.json)
+
+
+def test_an_unexpected_database_error_still_gets_the_readable_500_page(app, client, world, monkeypatch):
+    # The error page reads the unread count for the header; it used to fail in the aborted transaction.
+    from sqlalchemy import text
+
+    from community.extensions import db
+
+    def broken():
+        db.session.execute(text("SELECT 1/0"))
+
+    monkeypatch.setitem(app.view_functions, "web.home", broken)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.author.id)
+    resp = client.get("/")
+    assert resp.status_code == 500 and "服务器开小差了" in resp.get_data(as_text=True)
