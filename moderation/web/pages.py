@@ -6,6 +6,7 @@ moderator may take next, so the queue can be worked from the keyboard without go
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from community.converters import MAX_ID
 from community.errors import DomainError, ValidationFailed
 from moderation import actions, appeals, clusters, mine, queue
 from moderation.cases import SOURCES, STATES
@@ -56,7 +57,11 @@ def queue_page():
 @login_required
 def next_page():
     actor = _staff()
-    case = queue.next_case(actor, request.args.get("after", type=int), **_filters())
+    after = request.args.get("after", type=int)
+    # Only a real case id can be skipped; anything else (negative, past the integer column) is ignored.
+    if after is not None and not 0 < after <= MAX_ID:
+        after = None
+    case = queue.next_case(actor, after, **_filters())
     if case is None:
         flash("队列已清空，没有可处理的工单")
         return redirect(url_for("review.queue_page"))

@@ -62,3 +62,12 @@ def test_member_cannot_open_the_queue_page(app, client, world, mods, no_csrf):
     login(client, world.stranger)
     assert client.get("/moderation/queue").status_code == 403
     assert client.get("/moderation/mine").status_code == 200
+
+
+@pytest.mark.parametrize("after", ["2147483648", "99999999999999999999", "-5", "0", "x"])
+def test_next_case_ignores_an_after_that_is_no_case_id(after, app, client, make_post, mods, no_csrf):
+    # Found by the page fuzz: ?after= past the integer column reached the query (a 500).
+    case_id, _ = open_case(app, make_post())
+    login(client, mods.a)
+    resp = client.get(f"/moderation/next?after={after}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/moderation/cases/{case_id}")
