@@ -86,6 +86,9 @@ _EVASIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"qqq+"), "qq"),
     (re.compile(r"(?:加|进)\s*裙"), r"加群"),
 ]
+# Every pattern above needs a Latin letter or one of these characters: a text with none of them
+# (most posts) skips the 22 passes, which were half the time of normalize on shopping reviews.
+_EVASION_TRIGGER = re.compile(r"[a-z信芯威薇微扣叩抠寇蔻企裙]")
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +175,7 @@ def normalize(text: str) -> str:
     text = _SPLIT_WORD.sub(lambda m: _SPLIT_WORD_SEPS.sub("", m.group(0)), text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = _DIGIT_RUN.sub(_fold_digit_run, text)
-    for pattern, replacement in _EVASIONS:
-        text = pattern.sub(replacement, text)
+    if _EVASION_TRIGGER.search(text):
+        for pattern, replacement in _EVASIONS:
+            text = pattern.sub(replacement, text)
     return text
