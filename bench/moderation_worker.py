@@ -22,9 +22,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.pg import recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 # Both can be pointed elsewhere so that runs on a shared machine do not collide.
 DB_NAME = os.environ.get("BENCH_PG_DATABASE", "community_bench_moderation")
@@ -36,15 +37,6 @@ def _percentile(values, q):
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
-def _recreate_database():
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
-
-
 class Rig:
     """Database, broker, worker process and an app in this process to create posts with."""
 
@@ -52,7 +44,7 @@ class Rig:
         import redis
 
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-modworker-"))
-        self.env = {**os.environ, "DATABASE_URL": _recreate_database(), "CELERY_BROKER_URL": REDIS_URL,
+        self.env = {**os.environ, "DATABASE_URL": recreate_database(DB_NAME), "CELERY_BROKER_URL": REDIS_URL,
                     "INSTANCE_DIR": str(self.tmp), "MEDIA_ROOT": str(self.tmp / "media"),
                     "MODERATION_MODEL_DIR": str(model_dir), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
         redis.Redis.from_url(REDIS_URL).flushdb()
