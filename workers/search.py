@@ -71,6 +71,30 @@ def index_post(self, post_id, version=None):
     return outcome
 
 
+def _sync_author(member_id):
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.models import Post
+    from search import sync
+
+    ids = list(db.session.scalars(select(Post.id).where(Post.author_id == member_id)))
+    db.session.rollback()
+    result = sync.sync_in_batches(ids)
+    if result.failed:
+        raise IndexWriteFailed("; ".join(f"{doc_id}: {reason}" for doc_id, reason in result.failed))
+    return result.written
+
+
+@shared_task(name="workers.search.index_member_posts", bind=True, acks_late=True, max_retries=MAX_RETRIES,
+             ignore_result=True)
+def index_member_posts(self, member_id, version=None):
+    """A change to the author (creator level) is in every one of their posts' documents."""
+    written = _with_retries(self, _sync_author, member_id)
+    log.info("index_member_posts %s: %d written", member_id, written)
+    return written
+
+
 @shared_task(name="workers.search.refresh_engagement", bind=True, acks_late=True, max_retries=3,
              ignore_result=True)
 def refresh_engagement(self):

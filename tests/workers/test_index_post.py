@@ -198,3 +198,24 @@ def test_beat_runs_both_sweeps_on_the_search_queue(app):
     assert schedule["workers.search.refresh_engagement"]["schedule"] == float(app.config["SEARCH_ENGAGEMENT_SECONDS"])
     assert schedule["workers.search.reconcile_index"]["schedule"] == float(app.config["SEARCH_RECONCILE_SECONDS"])
     assert conf.task_routes["workers.search.*"] == {"queue": "search"}
+
+
+def test_a_creator_level_change_reaches_every_post_of_the_author(app, client, world, search_engine, make_member):
+    from community.services import accounts
+    from search.backends.base import Term
+
+    post_id = _create(client, world)
+    assert _run(app, tasks.index_post, post_id, 1) == ("written", None)
+    admin, _ = make_member("admin")
+    with app.app_context():
+        accounts.set_creator_profile(db.session.merge(admin), world.author.username, "明星")
+        event = db.session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "member.profile_changed")
+                                   .order_by(OutboxEvent.id.desc())).first()
+        assert event.aggregate_id == world.author.id
+    [consumer] = [c for c in consumers_for("member.profile_changed") if c.queue == "search"]
+    assert _run(app, tasks.index_member_posts, *consumer.args(event)) == (1, None)
+    with app.app_context():
+        search_engine.backend.refresh()
+        assert search_engine.backend.search(Query("", (Term("author_level", "明星"),)), size=5,
+                                            highlight=False).ids == [post_id]
+    assert _run(app, tasks.index_member_posts, world.author.id, None) == (0, None)   # a redelivery
