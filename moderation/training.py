@@ -25,7 +25,7 @@ from moderation.datasets.project import ProjectDataError, load_project
 from moderation.datasets.sources import LOADERS, load_sources
 from moderation.datasets.splits import FRACTIONS, prepare, split_counts, frozen_test_ids
 from moderation.evaluation import Predictions, suites
-from moderation.labels import LABELS, VIOLATION_LABELS
+from moderation.labels import LABELS, SPAM_LABELS, VIOLATION_LABELS
 from moderation.models.fast import FastModel, TrainingSet
 from moderation.models.transformer import TransformerModel, TransformerSettings
 from moderation.rules.engine import match
@@ -133,6 +133,16 @@ EXTRA_SOURCE = "decisions"
 SOURCE_WEIGHTS = {"project": 5.0, EXTRA_SOURCE: 5.0, "sms80w": 8.0}
 
 
+# The spam heads are regularised less than the rest (FastModel's C=8): their precision on SMS is
+# limited by ham that reads like an ad (限价房 news, loan rules), and a freer head separates it
+# better. Chosen on the validation split (spam.ad and spam.fraud heads refitted, everything else
+# fixed, cascade at its chosen thresholds; SMS any-spam F1): C 2 0.943, 8 0.946, 16 0.953,
+# 32 0.953, 64 0.953, 128 0.957; C=32 on all four spam heads: SMS 0.953 and validation macro-F1
+# 0.725 -> 0.732, no shopping false-positive rate up, complaint F1 unchanged. 32 is the middle of
+# the plateau, not the single best point (one message on validation).
+HEAD_C = {label: 32.0 for label in SPAM_LABELS}
+
+
 def training_set(examples: list[Example]) -> TrainingSet:
     targets = np.full((len(examples), len(LABELS)), -1, dtype=np.int8)
     for row, example in enumerate(examples):
@@ -228,7 +238,7 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
         raise TrainingError("the training split is empty")
     progress = _progress(options.progress)
     data = training_set(by_split["train"])
-    fast = FastModel().fit(data, progress=progress)
+    fast = FastModel(label_C=HEAD_C).fit(data, progress=progress)
     transformer = None
     if options.transformer_dir is not None:
         transformer = _pretrained_transformer(options.transformer_dir, examples)

@@ -46,8 +46,10 @@ def _multiclass(C: float) -> LogisticRegression:
 class FastModel:
     kind = "fast"
 
-    def __init__(self, C: float = 8.0) -> None:
+    def __init__(self, C: float = 8.0, label_C: dict[str, float] | None = None) -> None:
         self.C = C
+        # a per-label regularisation where one label wants another than the rest (training.HEAD_C)
+        self.label_C = dict(label_C or {})
         self.space = FeatureSpace()
         self.heads: dict[str, CalibratedClassifierCV] = {}
         self.category_head: LogisticRegression | None = None
@@ -72,11 +74,15 @@ class FastModel:
             if positives < MIN_PER_CLASS or negatives < MIN_PER_CLASS:
                 log.warning("no model head for %s: %d positive, %d negative", label, positives, negatives)
                 continue
-            head = CalibratedClassifierCV(_linear(self.C), method="sigmoid", cv=3, ensemble=False)
+            head = CalibratedClassifierCV(_linear(self.C_for(label)), method="sigmoid", cv=3, ensemble=False)
             weights = None if data.weights is None else data.weights[known]
             self.heads[label] = head.fit(matrix[known], y, sample_weight=weights)
         self._fit_triage(matrix, data)
         return self
+
+    def C_for(self, label: str) -> float:
+        """The inverse regularisation strength of ``label``'s head (models saved before: ``C``)."""
+        return getattr(self, "label_C", {}).get(label, self.C)
 
     def _fit_triage(self, matrix, data: TrainingSet) -> None:
         rows = [i for i, c in enumerate(data.categories) if c]
