@@ -255,14 +255,23 @@ class EmbeddedBackend(SearchBackend):
                 if commit:
                     writer.commit()
             except BaseException:
-                writer.rollback()
+                self._release(name, writer.rollback)
                 raise
             finally:
                 # Consumes the writer: merges finish and the lock file is released even if an
                 # exception traceback still refers to the Python object.
-                writer.wait_merging_threads()
+                self._release(name, writer.wait_merging_threads)
             if commit:
                 index.reload()
+
+    def _release(self, name, step):
+        """Roll back or finish a writer; a version dropped by a swap meanwhile has no files left
+        to do that on (tantivy: meta.json missing), and the caller moves on to the new version."""
+        try:
+            step()
+        except ValueError:
+            if (self.root / name).is_dir() and name in self.aliases().write:
+                raise
 
     def bulk(self, actions: Iterable[Action], *, target: str | None = None,
              refresh: bool = False) -> BulkResult:
