@@ -25,13 +25,14 @@ CONSUMERS = (
              ("post.created", "post.updated"), by_subject=True),
     Consumer("complaints", "workers.complaints.route_complaint", "moderation", ("verdict.recorded",)),
     Consumer("review", "workers.review.open_cases", "moderation", ("verdict.recorded", "report.filed")),
-    Consumer("search_author", "workers.search.index_member_posts", "search", ("member.profile_changed",),
-             by_subject=True),
     # Every topic that changes what the search index holds for a post (text, products, visibility,
     # the verified badge); likes and comments reach it through the periodic engagement refresh.
     Consumer("search", "workers.search.index_post", "search",
              ("post.created", "post.updated", "post.deleted", "post.visibility_changed",
               "post.verification_changed"), by_subject=True),
+    # The author's creator level is in each of their posts' documents.
+    Consumer("search_author", "workers.search.index_member_posts", "search", ("member.profile_changed",),
+             by_subject=True),
 )
 
 

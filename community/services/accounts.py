@@ -138,7 +138,6 @@ def set_creator_profile(actor, username, level, verified=True, headline="", exte
     db.session.add(profile)
     if member.role == "member":
         member.role = "creator"
-    db.session.flush()
     # The level is part of every post's search document (brands filter by it).
     outbox.emit("member.profile_changed", "member", member.id, level=level)
     outbox.commit()
