@@ -29,14 +29,19 @@ def decode_cursor(cursor):
         raise ValidationFailed("分页游标无效", details={"fields": {"cursor": ["分页游标无效"]}}) from exc
 
 
-def page(stmt, sort_column, id_column, cursor, limit, key):
-    """Run `stmt` with a descending keyset after `cursor`; returns (rows, next_cursor)."""
+def keyset(stmt, sort_column, id_column, cursor, limit):
+    """`stmt` after `cursor` in descending (sort, id) order, limited to one row past `limit` (so the
+    caller can tell whether there is a next page)."""
     after = decode_cursor(cursor)
     if after is not None:
         value, row_id = after
         stmt = stmt.where((sort_column < value) | ((sort_column == value) & (id_column < row_id)))
-    stmt = stmt.order_by(sort_column.desc(), id_column.desc()).limit(limit + 1)
-    rows = db.session.scalars(stmt).all()
+    return stmt.order_by(sort_column.desc(), id_column.desc()).limit(limit + 1)
+
+
+def page(stmt, sort_column, id_column, cursor, limit, key):
+    """Run `stmt` with a descending keyset after `cursor`; returns (rows, next_cursor)."""
+    rows = db.session.scalars(keyset(stmt, sort_column, id_column, cursor, limit)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(key(rows[-1]), rows[-1].id) if more and rows else None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from community.errors import ValidationFailed
 from community.extensions import db
 from community.models import Circle, Comment, Member, Post, Report
-from community.pagination import decode_cursor, encode_cursor
+from community.pagination import encode_cursor, keyset
 from moderation.actions import require_staff
 from moderation.cases import SOURCES, STATES, Case, get_case, signals_of
 from moderation.decisions import Decision, trail
@@ -55,11 +55,7 @@ def list_cases(actor, label=None, circle=None, source=None, state=None, assignee
     require_staff(actor)
     limit = max(1, min(int(limit or 30), MAX_LIMIT))
     stmt = queue_stmt(label, circle, source, state, assignee_id, columns=(Case.id, Case.priority))
-    after = decode_cursor(cursor)
-    if after is not None:
-        value, row_id = after
-        stmt = stmt.where((Case.priority < value) | ((Case.priority == value) & (Case.id < row_id)))
-    keys = db.session.execute(stmt.order_by(Case.priority.desc(), Case.id.desc()).limit(limit + 1)).all()
+    keys = db.session.execute(keyset(stmt, Case.priority, Case.id, cursor, limit)).all()
     page_keys = keys[:limit]
     ids = [case_id for case_id, _ in page_keys]
     found = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(ids)))} if ids else {}
