@@ -17,6 +17,11 @@ class Strict(Schema):
 ID_RANGE = validate.Range(1, MAX_ID)
 
 
+def Id(**kwargs):
+    """A row id in a request body: a strict integer within `ID_RANGE`."""
+    return fields.Integer(strict=True, validate=ID_RANGE, **kwargs)
+
+
 # ---- requests -------------------------------------------------------------------------------
 class RegisterIn(Strict):
     username = fields.String(required=True, validate=validate.Length(3, 32))
@@ -50,9 +55,8 @@ class PostIn(Strict):
     product_skus = fields.List(fields.String(validate=validate.Length(1, 32)), load_default=list,
                                validate=validate.Length(max=5))
     order_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
-    image_ids = fields.List(fields.Integer(strict=True, validate=ID_RANGE), load_default=list,
-                            validate=validate.Length(max=MAX_IMAGES))
-    collaboration_id = fields.Integer(strict=True, load_default=None, allow_none=True, validate=ID_RANGE)
+    image_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=MAX_IMAGES))
+    collaboration_id = Id(load_default=None, allow_none=True)
     sponsored = fields.Boolean(load_default=False)
 
 
@@ -61,7 +65,7 @@ class PostEditIn(Strict):
     body = fields.String(validate=validate.Length(1, 5000))
     product_skus = fields.List(fields.String(validate=validate.Length(1, 32)), validate=validate.Length(max=5))
     order_no = fields.String(allow_none=True, validate=validate.Length(1, 40))
-    image_ids = fields.List(fields.Integer(strict=True, validate=ID_RANGE), validate=validate.Length(max=MAX_IMAGES))
+    image_ids = fields.List(Id(), validate=validate.Length(max=MAX_IMAGES))
 
 
 class CommentIn(Strict):
@@ -70,7 +74,7 @@ class CommentIn(Strict):
 
 class ReportIn(Strict):
     subject_type = fields.String(required=True, validate=validate.OneOf(REPORT_SUBJECTS))
-    subject_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
+    subject_id = Id(required=True)
     reason = fields.String(required=True, validate=validate.OneOf(REPORT_REASONS))
     detail = fields.String(load_default="", validate=validate.Length(max=500))
 
