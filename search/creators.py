@@ -16,6 +16,7 @@ among the best matches). The signals come from the database, for the ranked auth
 from datetime import timedelta
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import selectinload
 
 from community.extensions import db
 from community.models import Collaboration, Member, Post, PostProduct, Product
@@ -46,8 +47,8 @@ def search_creators(member, args, size=None):
     size = min(size or args.get("limit") or PAGE_SIZE, MAX_CREATORS)
     buckets = engine_call(backend().aggregate_authors, query, size=size, sample=SAMPLE)
     ids = [b.author_id for b in buckets]
-    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
-    signals = creator_signals(ids)
+    members = _members(ids)
+    signals = creator_signals(ids, members)
     posts = {p.id: p for p in load_posts([pid for b in buckets for pid in b.post_ids])}
     out = []
     for bucket in buckets:
@@ -59,8 +60,17 @@ def search_creators(member, args, size=None):
     return out
 
 
-def creator_signals(member_ids):
-    """The signals above per member id (one query per signal for all of them)."""
+def _members(ids):
+    """{id: member} with their creator profiles (level, external followers are read for each)."""
+    if not ids:
+        return {}
+    stmt = select(Member).where(Member.id.in_(ids)).options(selectinload(Member.creator_profile))
+    return {m.id: m for m in db.session.scalars(stmt)}
+
+
+def creator_signals(member_ids, members=None):
+    """The signals above per member id (one query per signal for all of them); `members` is
+    {id: member} when the caller has already loaded them."""
     from moderation.complaints import complaint_counts
     from moderation.strikes import strike_counts
 
@@ -78,7 +88,8 @@ def creator_signals(member_ids):
     strikes = strike_counts(ids)
     complaints = complaint_counts(ids)
     disclosure = _disclosure(ids)
-    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))}
+    if members is None:
+        members = _members(ids)
     out = {}
     for member_id in ids:
         m = members.get(member_id)

@@ -157,14 +157,16 @@ def load_posts(ids):
     from sqlalchemy.orm import selectinload
 
     from community.extensions import db
-    from community.models import Post, PostProduct
+    from community.models import Member, Post, PostProduct
 
     ids = list(ids)
     if not ids:
         return []
+    # The author's creator level is on every hit (byline, API item): load it with the page, not per hit.
     rows = db.session.scalars(
         select(Post).where(Post.id.in_(ids), Post.visibility == "visible")
-        .options(selectinload(Post.author), selectinload(Post.circle), selectinload(Post.images),
+        .options(selectinload(Post.author).selectinload(Member.creator_profile), selectinload(Post.circle),
+                 selectinload(Post.images),
                  selectinload(Post.product_links).selectinload(PostProduct.product))).all()
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
