@@ -1,6 +1,7 @@
 """Request and response schemas of the search API."""
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema, ValidationError
 
+from community.api.outputs import CircleBrief
 from community.models.accounts import CREATOR_LEVELS
 from community.models.posts import POST_TYPES
 from search.results import SORTS
@@ -64,12 +65,6 @@ class AuthorOut(Schema):
     level = fields.String(allow_none=True)
 
 
-class CircleRef(Schema):
-    slug = fields.String()
-    name = fields.String()
-    icon = fields.String()
-
-
 class ProductRef(Schema):
     sku = fields.String()
     title = fields.String()
@@ -87,7 +82,7 @@ class HitOut(Schema):
     comment_count = fields.Integer()
     created_at = fields.DateTime()
     author = fields.Nested(AuthorOut)
-    circle = fields.Nested(CircleRef)
+    circle = fields.Nested(CircleBrief)
     products = fields.List(fields.Nested(ProductRef))
     url = fields.String()
 
