@@ -52,8 +52,7 @@ def _month_range(key):
     return f"{key}-01", f"{key}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def _context(args, errors, error):
-    member = viewer()
+def _context(member, args, errors, error):
     lists = shortlists.list_shortlists(member) if member.role == "brand" else []
     qs = _query_string(args)
     return {"args": args, "qs": qs, "link": _link(qs), "error": error or _first(errors), "shortlists": lists,
@@ -61,24 +60,28 @@ def _context(args, errors, error):
             "LEVEL_LABELS": LEVEL_LABELS, "SPONSORED_LABELS": SPONSORED_LABELS, "month_range": _month_range}
 
 
+def _search(schema, service):
+    """One brand search page's work: (the service's result or None, the page context)."""
+    member = require_brand_desk(viewer())
+    args, errors = parse(schema, request.args)
+    result, error = run(service, member, args)
+    return result, _context(member, args, errors, error)
+
+
 @bp.get("/brand/search")
 @login_required
 def content():
-    require_brand_desk(viewer())
-    args, errors = parse(CONTENT_ARGS, request.args)
-    result, error = run(brand_search.search_content, viewer(), args)
+    result, context = _search(CONTENT_ARGS, brand_search.search_content)
     rows, nxt, total, facets = result or ([], None, 0, {})
     return render_template("search/brand_content.html", rows=rows, next_cursor=nxt, total=total, facets=facets,
-                           **_context(args, errors, error))
+                           **context)
 
 
 @bp.get("/brand/search/creators")
 @login_required
 def creator_search():
-    require_brand_desk(viewer())
-    args, errors = parse(CREATOR_ARGS, request.args)
-    found, error = run(creators.search_creators, viewer(), args)
-    return render_template("search/brand_creators.html", creators=found or [], **_context(args, errors, error))
+    found, context = _search(CREATOR_ARGS, creators.search_creators)
+    return render_template("search/brand_creators.html", creators=found or [], **context)
 
 
 def _act(action, done, default):
