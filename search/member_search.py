@@ -3,14 +3,11 @@
 Only public posts are in the index (search/documents.py), so nothing here filters visibility
 beyond what `load_posts` re-checks against the database.
 """
-import base64
-import binascii
-import json
-
 from sqlalchemy import or_, select
 
 from community.errors import ValidationFailed
 from community.extensions import db
+from community.pagination import decode_cursor, encode_cursor
 from community.models import Circle, Product
 from search.backends.base import Flag, Query, Term, TermsFacet
 from search.results import SORTS, backend, engine_call, rows_for
@@ -63,19 +60,17 @@ def search_posts(q="", circle=None, type=None, product=None, verified=None, sort
 # --- products ---------------------------------------------------------------------------------
 
 def _offset(cursor):
-    if not cursor:
+    """The product page's cursor is the shared opaque cursor with the offset as its value."""
+    after = decode_cursor(cursor)
+    if after is None:
         return 0
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(value, dict) and isinstance(value.get("o"), int) and value["o"] >= 0:
-            return value["o"]
-    except (binascii.Error, ValueError, UnicodeError):
-        pass
-    raise _bad("cursor", "分页游标无效")
+    if not isinstance(after[0], int) or after[0] < 0:
+        raise _bad("cursor", "分页游标无效")
+    return after[0]
 
 
 def _cursor(offset):
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+    return encode_cursor(offset, 0)
 
 
 def search_products(q="", cursor=None, limit=None):
