@@ -2,10 +2,12 @@
 never sees or changes another brand's lists (they answer 404, as if absent)."""
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from community import outbox
 from community.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from community.extensions import db
+from community.models import Member
 from community.services.accounts import ensure_can_write, get_member
 from search.shortlist_models import Shortlist, ShortlistEntry
 
@@ -32,7 +34,9 @@ def list_shortlists(member):
 
 
 def get_shortlist(member, shortlist_id):
-    shortlist = db.session.get(Shortlist, shortlist_id)
+    # Every entry is shown with its creator's name and level: load them with the list, not per entry.
+    shortlist = db.session.get(Shortlist, shortlist_id, options=[
+        selectinload(Shortlist.entries).selectinload(ShortlistEntry.creator).selectinload(Member.creator_profile)])
     if shortlist is None or shortlist.brand_id != _brand_id(member):
         raise NotFound("候选名单不存在")
     return shortlist

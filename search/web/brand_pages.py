@@ -113,7 +113,8 @@ def shortlist_create():
 @login_required
 def shortlist_page(shortlist_id):
     shortlist = shortlists.get_shortlist(viewer(), shortlist_id)
-    signals = creators.creator_signals([e.creator_id for e in shortlist.entries])
+    signals = creators.creator_signals([e.creator_id for e in shortlist.entries],
+                                       {e.creator_id: e.creator for e in shortlist.entries})
     return render_template("search/shortlist.html", shortlist=shortlist, signals=signals)
 
 
