@@ -142,6 +142,8 @@ SOURCE_WEIGHTS = {"project": 5.0, EXTRA_SOURCE: 5.0, "sms80w": 8.0}
 # the plateau, not the single best point (one message on validation).
 HEAD_C = {label: 32.0 for label in SPAM_LABELS}
 
+COMPANION_SOURCES: dict[str, tuple[str, ...]] = {"spam.ad": ("sms80w", "project", EXTRA_SOURCE)}
+
 
 def training_set(examples: list[Example]) -> TrainingSet:
     targets = np.full((len(examples), len(LABELS)), -1, dtype=np.int8)
@@ -155,6 +157,7 @@ def training_set(examples: list[Example]) -> TrainingSet:
         categories=[e.category if e.labels.get("complaint") == 1 else None for e in examples],
         severities=[e.severity if e.labels.get("complaint") == 1 else None for e in examples],
         weights=np.array([SOURCE_WEIGHTS.get(e.source, 1.0) for e in examples]),
+        sources=[e.source for e in examples],
     )
 
 
@@ -238,7 +241,7 @@ def train(options: TrainOptions, root: Path) -> TrainReport:
         raise TrainingError("the training split is empty")
     progress = _progress(options.progress)
     data = training_set(by_split["train"])
-    fast = FastModel(label_C=HEAD_C).fit(data, progress=progress)
+    fast = FastModel(label_C=HEAD_C, companions=COMPANION_SOURCES).fit(data, progress=progress)
     transformer = None
     if options.transformer_dir is not None:
         transformer = _pretrained_transformer(options.transformer_dir, examples)

@@ -33,6 +33,7 @@ class TrainingSet:
     categories: list[str | None]
     severities: list[str | None]
     weights: np.ndarray | None = None  # per example; None: all 1
+    sources: list[str] | None = None  # per example, for the companion heads; None: no companions
 
 
 def _linear(C: float) -> LogisticRegression:
@@ -46,10 +47,17 @@ def _multiclass(C: float) -> LogisticRegression:
 class FastModel:
     kind = "fast"
 
-    def __init__(self, C: float = 8.0, label_C: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, C: float = 8.0, label_C: dict[str, float] | None = None,
+        companions: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.C = C
         # a per-label regularisation where one label wants another than the rest (training.HEAD_C)
         self.label_C = dict(label_C or {})
+        # label -> sources: a second head for the label trained on those sources alone; the label's
+        # score is the geometric mean of both heads (training.COMPANION_SOURCES says why)
+        self.companions = dict(companions or {})
+        self.companion_heads: dict[str, CalibratedClassifierCV] = {}
         self.space = FeatureSpace()
         self.heads: dict[str, CalibratedClassifierCV] = {}
         self.category_head: LogisticRegression | None = None
@@ -74,11 +82,21 @@ class FastModel:
             if positives < MIN_PER_CLASS or negatives < MIN_PER_CLASS:
                 log.warning("no model head for %s: %d positive, %d negative", label, positives, negatives)
                 continue
-            head = CalibratedClassifierCV(_linear(self.C_for(label)), method="sigmoid", cv=3, ensemble=False)
-            weights = None if data.weights is None else data.weights[known]
-            self.heads[label] = head.fit(matrix[known], y, sample_weight=weights)
+            self.heads[label] = self._fit_head(label, matrix, column, known, data.weights)
+            if label in self.companions and data.sources is not None:
+                own = known & np.isin(np.array(data.sources), self.companions[label])
+                if own.sum() == known.sum():
+                    continue  # the companion would see what the head saw (the project set alone)
+                if min(int((column[own] == 1).sum()), int((column[own] == 0).sum())) >= MIN_PER_CLASS:
+                    self.companion_heads[label] = self._fit_head(label, matrix, column, own, data.weights)
+                else:
+                    log.warning("no companion head for %s: too few examples in %s", label, self.companions[label])
         self._fit_triage(matrix, data)
         return self
+
+    def _fit_head(self, label: str, matrix, column: np.ndarray, rows: np.ndarray, weights) -> CalibratedClassifierCV:
+        head = CalibratedClassifierCV(_linear(self.C_for(label)), method="sigmoid", cv=3, ensemble=False)
+        return head.fit(matrix[rows], column[rows], sample_weight=None if weights is None else weights[rows])
 
     def C_for(self, label: str) -> float:
         """The inverse regularisation strength of ``label``'s head (models saved before: ``C``)."""
@@ -99,8 +117,12 @@ class FastModel:
     def predict_matrix(self, matrix) -> np.ndarray:
         """Probabilities (n, len(LABELS)); a label without a head scores 0."""
         scores = np.zeros((matrix.shape[0], len(LABELS)), dtype=np.float64)
+        companions = getattr(self, "companion_heads", {})
         for label, head in self.heads.items():
-            scores[:, LABELS.index(label)] = head.predict_proba(matrix)[:, 1]
+            probability = head.predict_proba(matrix)[:, 1]
+            if label in companions:
+                probability = np.sqrt(probability * companions[label].predict_proba(matrix)[:, 1])
+            scores[:, LABELS.index(label)] = probability
         return scores
 
     def predict_proba(self, texts: list[str], tags: list[list[str]] | None = None) -> np.ndarray:

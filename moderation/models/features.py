@@ -6,6 +6,14 @@ Digits are folded to ``0`` before the words and n-grams are taken: the shape of 
 mask their digits (SMS ``x``, FBS ``DIGIT``) and the loaders put random digits back, so digit
 identity was a source fingerprint: the spam head had learnt ``4``, ``9``, ``7`` as spam and
 ``2015``, ``00`` as clean. Rules still see the real digits.
+
+Term weights are sublinear term frequency without IDF. The IDF of a corpus mixed from several
+sources is itself a fingerprint: a term frequent in one large source (the shopping reviews) weighs
+little everywhere, one frequent only in SMS weighs a lot. A spam head trained on the SMS rows alone
+scored SMS test F1 0.944-0.947 on mixture-IDF features and 0.970-0.978 on the same features
+without IDF; in 5-fold cross-validation of the whole spam cascade over the SMS training rows,
+dropping IDF together with the spam.ad companion head (``FastModel.companions``) moved SMS
+any-spam F1 from 0.927 to 0.947, on every fold.
 """
 
 from __future__ import annotations
@@ -55,11 +63,12 @@ class FeatureSpace:
 
     def __init__(self, max_word_features: int = 120_000, max_char_features: int = 200_000) -> None:
         self.words = TfidfVectorizer(
-            analyzer=_identity, min_df=2, max_features=max_word_features, sublinear_tf=True, dtype=np.float32
+            analyzer=_identity, min_df=2, max_features=max_word_features, sublinear_tf=True, use_idf=False,
+            dtype=np.float32,
         )
         self.chars = TfidfVectorizer(
             analyzer="char", ngram_range=(1, 3), min_df=2, max_features=max_char_features,
-            sublinear_tf=True, dtype=np.float32,
+            sublinear_tf=True, use_idf=False, dtype=np.float32,
         )
         self.rules = TfidfVectorizer(analyzer=_identity, use_idf=False, norm=None, binary=True, dtype=np.float32)
         self._names: np.ndarray | None = None
