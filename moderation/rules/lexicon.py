@@ -84,6 +84,10 @@ ALLOW_TERMS = (
     "防烫伤", "无甲醛", "零甲醛", "不起球", "没起球", "不掉色", "没掉色", "不开胶", "没开胶",
     # a term read across a word boundary: 发尾|单独, 结尾|单曲
     "发尾单", "结尾单", "末尾单", "收尾单", "首尾单",
+    # 网投 (online betting) read across 官网|投票, 上网|投诉
+    "网投票", "网投诉", "网投稿", "网投递", "网投资",
+    # 约吗 read across 十年之约|吗
+    "之约吗",
 )
 
 # Before a counterfeit term, these mark a buyer who received (or fears) a fake: a complaint or an

@@ -17,6 +17,9 @@ def rules_of(text):
         ("扣扣 1 2 3 4 5 6 7 8 私聊", "contact.qq", "12345678"),
         ("进群 qq群：88776655", "contact.qq", "88776655"),
         ("飞机 @cheap_cloud_vip", "contact.telegram", "cheap_cloud_vip"),
+        ("加飞机 cloudshop88", "contact.telegram", "cloudshop88"),
+        ("纸飞机号：usdt_fast", "contact.telegram", "usdt_fast"),
+        ("TG: @vpn_cloud", "contact.telegram", "vpn_cloud"),
         ("电话一三八一二三四五六七八", "contact.mobile", "13812345678"),
         ("热线 4001234567", "contact.hotline", "4001234567"),
         ("w w w . x x y y . c o m 注册送彩金", "contact.link", "www.xxyy.com"),
@@ -89,6 +92,24 @@ def test_counterfeit_promotion_is_counterfeit():
 def test_innocent_phrases_do_not_fire(text):
     result = rules_of(text)
     assert not [h for h in result.hits if h.label in ("abuse", "fake.counterfeit")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["两栖飞机AG600完成对接", "宣传视频greatgamescomingtowindows10", "坐飞机去上海，航班号mu5101"],
+)
+def test_aircraft_and_latin_words_are_not_telegram_handles(text):
+    assert not [h for h in rules_of(text).hits if h.rule == "contact.telegram"]
+
+
+def test_a_ten_year_date_is_not_a_hookup():
+    assert rules_of("大家都要去南京赴十年之约吗").scores["spam.adult"] == 0
+    assert rules_of("同城的，今晚约吗").scores["spam.adult"] > 0
+
+
+@pytest.mark.parametrize("text", ["到官网投票支持", "已经上网投诉了", "在官网投资理财"])
+def test_online_betting_is_not_read_across_words(text):
+    assert rules_of(text).scores["spam.gambling"] == 0
 
 
 def test_nested_terms_count_once():
