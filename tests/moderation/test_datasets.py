@@ -5,7 +5,7 @@ import pytest
 
 from moderation.datasets.example import Example
 from moderation.datasets.project import ProjectDataError, load_project
-from moderation.datasets.sources import clean_fbs, unmask_sms
+from moderation.datasets.sources import clean_fbs, load_fbs, unmask_sms
 from moderation.datasets.splits import prepare, split_of, frozen_test_ids
 from moderation.labels import LABELS
 
@@ -35,6 +35,21 @@ def test_fbs_names_and_places_come_from_wide_pools():
     places = {re.search(r"您好，(\w+?)店", text).group(1) for text in cleaned}
     assert len(names) > 150 and all(2 <= len(name) <= 3 for name in names)
     assert len(places) > 50
+
+
+def test_fbs_bare_contact_lines_are_left_out(tmp_path):
+    folder = tmp_path / "fbs_sms"
+    folder.mkdir()
+    for name in ("AD:Loan", "AD:Network_service", "AD:Other", "AD:Real_estate", "AD:Retail", "FR:Financial",
+                 "FR:Phishing(Bank)", "FR:Phishing(Other)", "IL:Escort_service", "IL:Fake_ID_and_invoice",
+                 "IL:Gambling"):
+        (folder / name).write_text("", encoding="utf-8")
+    (folder / "FR:Other").write_text(
+        "NAME 新号 CELLPHONE\n微信 同号\n\n恭喜 您 获得 iphone 一 部 请 登录 URL 领取 奖品\n", encoding="utf-8"
+    )
+    examples = load_fbs(tmp_path)
+    assert [e.uid for e in examples] == ["fbs:FR:Other:3"]
+    assert examples[0].labels["spam.fraud"] == 1
 
 
 def _example(uid, text, group=None, **labels):

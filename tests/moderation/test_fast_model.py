@@ -33,6 +33,28 @@ def test_a_label_can_have_its_own_C_and_the_others_keep_the_default():
     assert scores[0, LABELS.index("spam.ad")] > scores[1, LABELS.index("spam.ad")]
 
 
+def test_a_companion_head_sees_only_its_sources_and_the_score_is_the_geometric_mean():
+    data = _training_set()
+    data.sources = ["sms80w" if i % 2 else "shopping" for i in range(len(data.texts))]
+    model = FastModel(C=8.0, companions={"spam.ad": ("sms80w",), "abuse": ("nowhere",)}).fit(data)
+    assert set(model.companion_heads) == {"spam.ad"}  # abuse: no rows of its sources, no companion
+    companion = model.companion_heads["spam.ad"].calibrated_classifiers_[0].estimator
+    general = model.heads["spam.ad"].calibrated_classifiers_[0].estimator
+    assert not np.allclose(companion.coef_, general.coef_)
+    texts = ["加微信领优惠券", "包装完好，很满意"]
+    matrix = model.transform(texts, [[], []])
+    expected = np.sqrt(model.heads["spam.ad"].predict_proba(matrix)[:, 1]
+                       * model.companion_heads["spam.ad"].predict_proba(matrix)[:, 1])
+    assert np.allclose(model.predict_matrix(matrix)[:, LABELS.index("spam.ad")], expected)
+
+
+def test_without_sources_or_with_only_the_companions_sources_there_is_no_companion():
+    data = _training_set()
+    assert not FastModel(companions={"spam.ad": ("sms80w",)}).fit(data).companion_heads
+    data.sources = ["project"] * len(data.texts)
+    assert not FastModel(companions={"spam.ad": ("project",)}).fit(data).companion_heads
+
+
 def test_training_regularises_every_spam_head_less_than_the_rest():
     assert set(HEAD_C) == {"spam.ad", "spam.fraud", "spam.gambling", "spam.adult"}
     assert all(value > FastModel().C for value in HEAD_C.values())
@@ -43,3 +65,10 @@ def test_a_model_saved_before_per_label_C_still_answers():
     del model.label_C  # pickled by a version without per-label C
     restored = pickle.loads(pickle.dumps(model))
     assert restored.C_for("spam.ad") == 8.0
+
+
+def test_a_model_saved_before_companion_heads_still_scores():
+    model = FastModel(C=8.0).fit(_training_set())
+    del model.companion_heads  # pickled by a version without companions
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.predict_proba(["加微信领优惠券"]).shape == (1, len(LABELS))
