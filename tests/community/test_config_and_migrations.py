@@ -9,7 +9,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from community.config import ConfigError, load_config
-from tests.services import pg_url
+from tests.services import PG_TEST_DB, pg_url
+
+# beside the suite's own database, so two suites on one machine (TEST_PG_DATABASE) do not collide
+MIGRATIONS_DB = f"{PG_TEST_DB}_migrations"
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -44,9 +47,9 @@ def test_upgrade_builds_exactly_the_models(app, tmp_path):
     from community.extensions import db
     admin = sa.create_engine(pg_url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE IF EXISTS "community_migrations" WITH (FORCE)'))
-        conn.execute(sa.text('CREATE DATABASE "community_migrations"'))
-    url = pg_url("community_migrations")
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{MIGRATIONS_DB}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{MIGRATIONS_DB}"'))
+    url = pg_url(MIGRATIONS_DB)
     from community import create_app
     scratch = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": str(tmp_path), "TESTING": True})
     with scratch.app_context():
@@ -55,5 +58,5 @@ def test_upgrade_builds_exactly_the_models(app, tmp_path):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         db.engine.dispose()
     with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE "community_migrations" WITH (FORCE)'))
+        conn.execute(sa.text(f'DROP DATABASE "{MIGRATIONS_DB}" WITH (FORCE)'))
     assert diff == []
