@@ -73,30 +73,33 @@ class FastModel:
         self.space.fit_rules(data.tags)
         matrix = self.space.transform(data.texts, data.tags, tokens)
         labels = progress(LABELS, "labels") if progress else LABELS
-        for index, label in enumerate(labels):
+        sources = None if data.sources is None else np.asarray(data.sources)
+        for label in labels:
             column = data.targets[:, LABELS.index(label)]
             known = column >= 0
-            y = column[known]
-            positives, negatives = int((y == 1).sum()), int((y == 0).sum())
+            positives, negatives = _class_counts(column, known)
             self.trained_on[label] = {"positive": positives, "negative": negatives}
-            if positives < MIN_PER_CLASS or negatives < MIN_PER_CLASS:
+            if min(positives, negatives) < MIN_PER_CLASS:
                 log.warning("no model head for %s: %d positive, %d negative", label, positives, negatives)
                 continue
             self.heads[label] = self._fit_head(label, matrix, column, known, data.weights)
-            if label in self.companions and data.sources is not None:
-                own = known & np.isin(np.array(data.sources), self.companions[label])
-                if own.sum() == known.sum():
-                    continue  # the companion would see what the head saw (the project set alone)
-                if min(int((column[own] == 1).sum()), int((column[own] == 0).sum())) >= MIN_PER_CLASS:
-                    self.companion_heads[label] = self._fit_head(label, matrix, column, own, data.weights)
-                else:
-                    log.warning("no companion head for %s: too few examples in %s", label, self.companions[label])
+            if sources is not None and label in self.companions:
+                self._fit_companion(label, matrix, column, known, known & np.isin(sources, self.companions[label]),
+                                    data.weights)
         self._fit_triage(matrix, data)
         return self
 
     def _fit_head(self, label: str, matrix, column: np.ndarray, rows: np.ndarray, weights) -> CalibratedClassifierCV:
         head = CalibratedClassifierCV(_linear(self.C_for(label)), method="sigmoid", cv=3, ensemble=False)
         return head.fit(matrix[rows], column[rows], sample_weight=None if weights is None else weights[rows])
+
+    def _fit_companion(self, label: str, matrix, column, known: np.ndarray, own: np.ndarray, weights) -> None:
+        if own.sum() == known.sum():
+            return  # it would see what the head saw (the project set alone)
+        if min(_class_counts(column, own)) < MIN_PER_CLASS:
+            log.warning("no companion head for %s: too few examples in %s", label, self.companions[label])
+            return
+        self.companion_heads[label] = self._fit_head(label, matrix, column, own, weights)
 
     def C_for(self, label: str) -> float:
         """The inverse regularisation strength of ``label``'s head (models saved before: ``C``)."""
@@ -152,6 +155,12 @@ class FastModel:
             for i in order
             if contributions[i] > 0
         ]
+
+
+def _class_counts(column: np.ndarray, rows: np.ndarray) -> tuple[int, int]:
+    """Positives and negatives of a label's target column among ``rows``."""
+    y = column[rows]
+    return int((y == 1).sum()), int((y == 0).sum())
 
 
 def _aligned(head: LogisticRegression | None, matrix, classes: tuple[str, ...]) -> np.ndarray | None:
