@@ -43,8 +43,8 @@ CONTACT_RULES = (
         # tg must start a Latin word ("greatgamescoming" is not tg + amescoming), and 飞机 is Telegram
         # only when a handle is announced (飞机号, 飞机: @x, 加飞机): "飞机ag600" is an aircraft model
         re.compile(
-            r"(?:(?<![a-z0-9])(?:telegram|tg)\s*(?:号)?|(?:纸)?飞机\s*(?=[号:@])(?:号)?|(?<=加)(?:纸)?飞机\s*(?:号)?)"
-            r"\s*[:]?\s*@?(?P<handle>[a-z][a-z0-9_]{4,31})"
+            r"(?:(?<![a-z0-9])(?:telegram|tg)|(?:(?<=加)|(?=纸?飞机\s*[号:@]))纸?飞机)"
+            r"\s*(?:号)?\s*[:]?\s*@?(?P<handle>[a-z][a-z0-9_]{4,31})"
         ),
         0.85,
         re.compile("tg|telegram|飞机"),
