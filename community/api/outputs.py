@@ -49,6 +49,11 @@ class BrandBrief(Schema):
     name = fields.String()
 
 
+class ProductBrief(Schema):
+    sku = fields.String()
+    title = fields.String()
+
+
 class ProductOut(Schema):
     sku = fields.String()
     title = fields.String()

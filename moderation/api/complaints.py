@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from community.api.outputs import BrandBrief, CommentOut
+from community.api.outputs import BrandBrief, CommentOut, ProductBrief
 from community.auth import require_member
 from moderation import complaints
 from moderation.complaints_models import SEVERITIES, STATES
@@ -33,11 +33,6 @@ class PostBrief(Schema):
     id = fields.Integer()
     title = fields.String()
     visibility = fields.String()
-
-
-class ProductBrief(Schema):
-    sku = fields.String()
-    title = fields.String()
 
 
 class SlaOut(Schema):

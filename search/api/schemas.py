@@ -1,7 +1,7 @@
 """Request and response schemas of the search API."""
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema, ValidationError
 
-from community.api.outputs import CircleBrief
+from community.api.outputs import CircleBrief, ProductBrief
 from community.models.accounts import CREATOR_LEVELS
 from community.models.posts import POST_TYPES
 from search.results import SORTS
@@ -65,11 +65,6 @@ class AuthorOut(Schema):
     level = fields.String(allow_none=True)
 
 
-class ProductRef(Schema):
-    sku = fields.String()
-    title = fields.String()
-
-
 class HitOut(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -83,7 +78,7 @@ class HitOut(Schema):
     created_at = fields.DateTime()
     author = fields.Nested(AuthorOut)
     circle = fields.Nested(CircleBrief)
-    products = fields.List(fields.Nested(ProductRef))
+    products = fields.List(fields.Nested(ProductBrief))
     url = fields.String()
 
 
