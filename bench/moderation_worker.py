@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.pg import recreate_database
+from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,11 +31,6 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 # Both can be pointed elsewhere so that runs on a shared machine do not collide.
 DB_NAME = os.environ.get("BENCH_PG_DATABASE", "community_bench_moderation")
 BURST_FACTOR = 26
-
-
-def _percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 class Rig:
@@ -161,7 +157,7 @@ def measure(texts, model_dir: Path, rate=2.0, idle_posts=40, burst_seconds=10.0,
             "worker_latency": {
                 "posts": len(idle), "rate_per_s": rate, "worker_concurrency": concurrency,
                 "p50_ms": round(statistics.median(latencies), 1),
-                "p95_ms": round(_percentile(latencies, 95), 1),
+                "p95_ms": round(percentile(latencies, 95), 1),
                 "max_ms": round(max(latencies), 1),
                 "p95_target_ms": 1000,
             },

@@ -27,6 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.pg import db_url, recreate_database
+from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -165,9 +166,8 @@ def timed(fn):
 
 
 def summary(samples):
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
-    return {"p50_ms": round(statistics.median(ordered), 2), "p99_ms": round(p99, 2), "n": len(ordered)}
+    return {"p50_ms": round(statistics.median(samples), 2), "p99_ms": round(percentile(samples, 99), 2),
+            "n": len(samples)}
 
 
 def measure_pages(client, token, n, require_items=True):
