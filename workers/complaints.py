@@ -2,22 +2,10 @@
 import logging
 
 from celery import shared_task
-from sqlalchemy.exc import DBAPIError
 
-from workers.moderation import _is_transient
+from workers.retries import run_retrying
 
 log = logging.getLogger(__name__)
-
-
-def _retrying(task, fn, *args):
-    try:
-        return fn(*args)
-    except DBAPIError as exc:
-        if not _is_transient(exc):
-            raise
-        from community.extensions import db
-        db.session.rollback()
-        raise task.retry(exc=exc, countdown=min(60, 2 ** task.request.retries))
 
 
 @shared_task(name="workers.complaints.route_complaint", bind=True, acks_late=True, max_retries=5,
@@ -25,7 +13,7 @@ def _retrying(task, fn, *args):
 def route_complaint(self, event_id):
     from moderation.complaints import apply_verdict_event
 
-    outcome = _retrying(self, apply_verdict_event, event_id)
+    outcome = run_retrying(self, apply_verdict_event, event_id)
     log.info("complaint from event %s: %s", event_id, outcome)
     return outcome
 
@@ -34,7 +22,7 @@ def route_complaint(self, event_id):
 def escalate_overdue(self):
     from moderation.complaints_sla import escalate_overdue as sweep
 
-    escalated = _retrying(self, sweep)
+    escalated = run_retrying(self, sweep)
     if escalated:
         log.info("escalated %d complaints past their SLA", escalated)
     return escalated

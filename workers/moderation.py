@@ -2,13 +2,10 @@
 import logging
 
 from celery import shared_task
-from sqlalchemy.exc import DBAPIError, OperationalError
+
+from workers.retries import run_retrying
 
 log = logging.getLogger(__name__)
-
-
-def _is_transient(exc):
-    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
 @shared_task(name="workers.moderation.classify_post", bind=True, acks_late=True, max_retries=5,
@@ -17,14 +14,7 @@ def classify_post(self, post_id, content_version):
     from moderation import cascade
     from moderation.verdicts import classify_and_apply
 
-    try:
-        outcome = classify_and_apply(post_id, content_version, cascade.classify)
-    except DBAPIError as exc:
-        if not _is_transient(exc):
-            raise
-        from community.extensions import db
-        db.session.rollback()
-        raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries))
+    outcome = run_retrying(self, classify_and_apply, post_id, content_version, cascade.classify)
     log.info("classify_post %s v%s: %s", post_id, content_version, outcome)
     return outcome
 

@@ -2,24 +2,16 @@
 import logging
 
 from celery import shared_task
-from sqlalchemy.exc import DBAPIError, OperationalError
+from workers.retries import run_retrying
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="workers.review.open_cases", bind=True, acks_late=True, max_retries=5, ignore_result=True)
 def open_cases(self, event_id):
-    from community.extensions import db
     from moderation.intake import apply_event
 
-    try:
-        outcome = apply_event(event_id)
-    except (OperationalError, DBAPIError) as exc:
-        # Deadlocks and dropped connections are worth a retry; anything else is a bug to see.
-        db.session.rollback()
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries))
-        raise
+    outcome = run_retrying(self, apply_event, event_id)
     log.info("review event %s: %s", event_id, outcome)
     return outcome
 

@@ -12,10 +12,9 @@ After the last retry the reconcile sweep repairs what the task could not write.
 import logging
 
 from celery import shared_task
-from sqlalchemy.exc import DBAPIError
 
 from search.backends.base import BackendUnavailable
-from workers.moderation import _is_transient
+from workers.retries import run_retrying
 
 log = logging.getLogger(__name__)
 
@@ -26,25 +25,8 @@ class IndexWriteFailed(Exception):
     """The engine refused some documents of a write (Elasticsearch item errors); worth a retry."""
 
 
-def _backoff(task):
-    return min(60, 2 ** task.request.retries)
-
-
-def _with_retries(task, fn, *args, **kwargs):
-    """Run `fn`; on a transient error roll back and retry the task later (bounded)."""
-    from community.extensions import db
-
-    try:
-        return fn(*args, **kwargs)
-    except DBAPIError as exc:
-        db.session.rollback()
-        if not _is_transient(exc):
-            raise
-        raise task.retry(exc=exc, countdown=_backoff(task))
-    except (BackendUnavailable, IndexWriteFailed) as exc:
-        db.session.rollback()
-        log.warning("%s: search engine unavailable (attempt %d): %s", task.name, task.request.retries + 1, exc)
-        raise task.retry(exc=exc, countdown=_backoff(task))
+# the engine down, or its writer lock busy, passes on its own too
+_ENGINE_ERRORS = (BackendUnavailable, IndexWriteFailed)
 
 
 def _sync_one(post_id):
@@ -66,7 +48,7 @@ def _sync_one(post_id):
              ignore_result=True)
 def index_post(self, post_id, version=None):
     """Bring the index up to date for one post; safe to run any number of times, in any order."""
-    outcome = _with_retries(self, _sync_one, post_id)
+    outcome = run_retrying(self, _sync_one, post_id, retry_on=_ENGINE_ERRORS)
     log.info("index_post %s v%s: %s", post_id, version, outcome)
     return outcome
 
@@ -90,7 +72,7 @@ def _sync_author(member_id):
              ignore_result=True)
 def index_member_posts(self, member_id, version=None):
     """A change to the author (creator level) is in every one of their posts' documents."""
-    written = _with_retries(self, _sync_author, member_id)
+    written = run_retrying(self, _sync_author, member_id, retry_on=_ENGINE_ERRORS)
     log.info("index_member_posts %s: %d written", member_id, written)
     return written
 
@@ -108,7 +90,8 @@ def refresh_engagement(self):
     from search import sync
 
     period = float(current_app.config["SEARCH_ENGAGEMENT_SECONDS"])
-    result = _with_retries(self, sync.refresh_engagement, window_seconds=max(4 * period, 120.0))
+    result = run_retrying(self, sync.refresh_engagement, window_seconds=max(4 * period, 120.0),
+                          retry_on=_ENGINE_ERRORS)
     if result.written or result.failed:
         log.info("engagement refresh: %d written, %d failed", result.written, len(result.failed))
     return result.written
@@ -120,7 +103,7 @@ def reconcile_index(self):
     """Compare every post with the index and repair drift (a lost event, a task given up on)."""
     from search import sync
 
-    report = _with_retries(self, sync.reconcile)
+    report = run_retrying(self, sync.reconcile, retry_on=_ENGINE_ERRORS)
     if report.drift:
         log.warning("search reconcile: %d checked, %d missing, %d extra, %d outdated, %d repaired",
                     report.checked, len(report.missing), len(report.extra), len(report.outdated),
